@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Builds kernel/dm-iohang.ko for each kernel build tree in
+# IOHANG_KERNEL_BUILD_DIRS (default: every /lib/modules/*/build).  Kbuild
+# writes its objects next to the sources, so each kernel gets its own copy of
+# the module sources under ${CMAKE_BINARY_DIR}/module/<release>/ and the
+# trees never mix.  The result for a kernel is
+#   ${CMAKE_BINARY_DIR}/module/<release>/kernel/dm-iohang.ko
+
+file(GLOB _default_kdirs LIST_DIRECTORIES true /lib/modules/*/build)
+set(IOHANG_KERNEL_BUILD_DIRS "${_default_kdirs}" CACHE STRING
+	"Kernel build trees to build dm-iohang.ko against")
+
+file(GLOB IOHANG_MODULE_SOURCES CONFIGURE_DEPENDS
+	${PROJECT_SOURCE_DIR}/kernel/*.c ${PROJECT_SOURCE_DIR}/kernel/*.h
+	${PROJECT_SOURCE_DIR}/kernel/Kbuild ${PROJECT_SOURCE_DIR}/include/*.h
+	${PROJECT_SOURCE_DIR}/Kbuild)
+
+set(IOHANG_MODULES)
+foreach(kdir IN LISTS IOHANG_KERNEL_BUILD_DIRS)
+	if(NOT EXISTS ${kdir}/Makefile)
+		continue()
+	endif()
+	# The release string names the tree: /lib/modules/<release>/build, or
+	# include/config/kernel.release in a tree built from source.
+	if(EXISTS ${kdir}/include/config/kernel.release)
+		file(STRINGS ${kdir}/include/config/kernel.release krelease LIMIT_COUNT 1)
+	else()
+		get_filename_component(krelease ${kdir} DIRECTORY)
+		get_filename_component(krelease ${krelease} NAME)
+	endif()
+	set(moddir ${CMAKE_BINARY_DIR}/module/${krelease})
+	set(ko ${moddir}/kernel/dm-iohang.ko)
+	add_custom_command(OUTPUT ${ko}
+		COMMAND ${CMAKE_COMMAND} -E make_directory ${moddir}/kernel ${moddir}/include
+		COMMAND ${CMAKE_COMMAND} -E copy_if_different ${PROJECT_SOURCE_DIR}/Kbuild ${moddir}/
+		COMMAND ${CMAKE_COMMAND} -E copy_directory ${PROJECT_SOURCE_DIR}/kernel ${moddir}/kernel
+		COMMAND ${CMAKE_COMMAND} -E copy_directory ${PROJECT_SOURCE_DIR}/include ${moddir}/include
+		COMMAND make -s -C ${kdir} M=${moddir} modules
+		DEPENDS ${IOHANG_MODULE_SOURCES}
+		COMMENT "Building dm-iohang.ko for ${krelease}"
+		VERBATIM)
+	list(APPEND IOHANG_MODULES ${ko})
+	message(STATUS "dm-iohang.ko will be built for ${krelease}")
+endforeach()
+
+add_custom_target(module ALL DEPENDS ${IOHANG_MODULES})
