@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# In-guest scenario library (blktests style).  A scenario sources this file,
+# sets DESCRIPTION, defines requires() and test(), and ends with `_run`.
+#
+# requires() calls _have_* helpers; each one that fails appends a readable
+# reason to SKIP_REASONS and returns 1, and the scenario is then skipped
+# (exit 77) instead of failed.  Everything a scenario creates through these
+# helpers is torn down in reverse order when it exits, whatever happened.
+#
+# The environment comes from tests/vm/vm-run: IOHANG_SRC, IOHANG_BUILD,
+# IOHANG_MODULE, IOHANG_KERNEL, IOHANG_RESULTS, IOHANGCTL, DM_DISABLE_UDEV=1.
+
+set -eEuo pipefail
+
+SKIP_REASONS=()
+TEST_NAME=$(basename "$0")
+# Where scenarios send noisy output (blktests' $FULL).
+# shellcheck disable=SC2034
+FULL=${IOHANG_RESULTS:-/tmp}/$TEST_NAME.full
+_T0=$EPOCHREALTIME
+# Deferred cleanups live in a file, so helpers called in $(...) subshells
+# can register theirs too.
+_CLEANUP_FILE=/run/iohang-cleanup.$$
+: >"$_CLEANUP_FILE"
+
+_log() {
+	awk -v a="$_T0" -v b="$EPOCHREALTIME" -v m="$*" \
+		'BEGIN { printf "[%7.2f] %s\n", b - a, m }'
+}
+
+_fail() {
+	echo "$TEST_NAME: FAIL: $*" >&2
+	exit 1
+}
+
+# _defer CMD [ARGS...]: run CMD at exit, after everything deferred later.
+_defer() {
+	local quoted
+	printf -v quoted ' %q' "$@"
+	echo "$quoted" >>"$_CLEANUP_FILE"
+}
+
+# Runs the deferred commands, newest first.
+_cleanup() {
+	local cmds cmd
+	[[ -s $_CLEANUP_FILE ]] || return 0
+	cmds=$(tac "$_CLEANUP_FILE")
+	: >"$_CLEANUP_FILE"
+	while IFS= read -r cmd; do
+		eval "$cmd" || _log "cleanup failed:$cmd"
+	done <<<"$cmds"
+}
+
+# --- requirements -----------------------------------------------------------
+
+_have_program() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	SKIP_REASONS+=("$1 is not installed")
+	return 1
+}
+
+# _have_module NAME [PARAM=VALUE...]: load NAME (unloaded again at exit if
+# this call loaded it).
+_have_module() {
+	local name=$1 mod=${1//-/_}
+	if [[ -d /sys/module/$mod ]]; then
+		return 0
+	fi
+	if ! modprobe -q "$@" 2>/dev/null; then
+		SKIP_REASONS+=("module $name is not available")
+		return 1
+	fi
+	[[ -e /sys/module/$mod/refcnt ]] && _defer _unload_module "$mod"
+	return 0
+}
+
+_unload_module() {
+	[[ -d /sys/module/$1 ]] || return 0
+	modprobe -r "$1" 2>/dev/null || rmmod "$1"
+}
+
+# Loads dm-mod and then $IOHANG_MODULE.  A missing module file is a reason
+# to skip; a module that exists but does not load is a failure.
+_have_iohang() {
+	_have_module dm-mod || return 1
+	if [[ -d /sys/module/dm_iohang ]]; then
+		return 0
+	fi
+	if [[ ! -e ${IOHANG_MODULE:-} ]]; then
+		SKIP_REASONS+=("dm-iohang.ko is not built for $(uname -r) (${IOHANG_MODULE:-IOHANG_MODULE unset})")
+		return 1
+	fi
+	insmod "$IOHANG_MODULE" || _fail "insmod $IOHANG_MODULE failed"
+	_defer _unload_module dm_iohang
+}
+
+_skip_if_missing() {
+	[[ ${#SKIP_REASONS[@]} -eq 0 ]] && return 0
+	echo "$TEST_NAME: [not run]"
+	printf '    %s\n' "${SKIP_REASONS[@]}"
+	exit 77
+}
+
+# --- devices ------------------------------------------------------------------
+
+# _null_blk SIZE_MB: a memory-backed null_blk device; prints its path.
+_null_blk() {
+	local size=$1 dir i
+	modprobe -q null_blk nr_devices=0 || _fail "cannot load null_blk"
+	mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
+	for ((i = 0; ; i++)); do
+		dir=/sys/kernel/config/nullb/iohang$i
+		mkdir "$dir" 2>/dev/null && break
+		((i < 64)) || _fail "cannot create a null_blk configfs entry"
+	done
+	_defer _null_blk_remove "$dir"
+	echo "$size" >"$dir/size"
+	echo 1 >"$dir/memory_backed"
+	echo 4096 >"$dir/blocksize"
+	echo 1 >"$dir/power"
+	local dev
+	dev=/dev/nullb$(cat "$dir/index")
+	udevadm settle 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		[[ -b $dev ]] && break
+		sleep 0.1
+	done
+	[[ -b $dev ]] || _fail "$dev did not appear"
+	echo "$dev"
+}
+
+_null_blk_remove() {
+	echo 0 >"$1/power" 2>/dev/null || true
+	rmdir "$1"
+}
+
+# _dm_create NAME TABLE: dmsetup create, removed again at exit.
+_dm_create() {
+	dmsetup create "$1" --table "$2" || _fail "dmsetup create $1 --table '$2' failed"
+	_defer _dm_remove "$1"
+}
+
+_dm_remove() {
+	dmsetup info "$1" >/dev/null 2>&1 || return 0
+	dmsetup remove --retry "$1"
+}
+
+# _sectors DEV: size in 512-byte sectors.
+_sectors() {
+	blockdev --getsz "$1"
+}
+
+# A dm-linear device over DEV whose table can be swapped to `error` and
+# back, as fstests' dmerror does: this is how scenarios make outages.
+_switchable_create() {
+	local name=$1 dev=$2 size
+	size=$(_sectors "$dev")
+	_dm_create "$name" "0 $size linear $dev 0"
+	echo "$dev" >"/run/iohang-switchable-$name"
+	echo "/dev/mapper/$name"
+}
+
+_switchable_swap() {
+	local name=$1 table=$2
+	dmsetup suspend --noflush "$name"
+	dmsetup load "$name" --table "$table"
+	dmsetup resume "$name"
+}
+
+_switchable_break() {
+	local size
+	size=$(_sectors "/dev/mapper/$1")
+	_switchable_swap "$1" "0 $size error"
+}
+
+# _switchable_heal NAME [DEV]: back to linear over DEV (default: the device
+# the table pointed at when it was created).
+_switchable_heal() {
+	local name=$1 dev=${2:-} size
+	if [[ -z $dev ]]; then
+		dev=$(_switchable_origin "$name")
+	fi
+	size=$(_sectors "/dev/mapper/$name")
+	_switchable_swap "$name" "0 $size linear $dev 0"
+}
+
+# The linear target's device, remembered in a small file at creation time.
+_switchable_origin() {
+	cat "/run/iohang-switchable-$1"
+}
+
+# --- running ----------------------------------------------------------------
+
+_on_exit() {
+	local rc=$?
+	trap - EXIT ERR
+	_cleanup
+	rm -f "$_CLEANUP_FILE"
+	exit "$rc"
+}
+
+_on_err() {
+	echo "$TEST_NAME: command failed (status $1) at line $2: $3" >&2
+}
+
+_run() {
+	echo "Running $TEST_NAME: ${DESCRIPTION:-}"
+	echo "kernel $(uname -r), results in ${IOHANG_RESULTS:-?}"
+	trap _on_exit EXIT
+	trap '_on_err $? $LINENO "$BASH_COMMAND"' ERR
+	requires || true
+	_skip_if_missing
+	test
+	_cleanup
+	echo "$TEST_NAME: Test complete"
+}
