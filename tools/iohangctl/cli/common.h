@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+// Helpers shared by the subcommands: operands, typed options, and reading
+// an iohang device's table and status.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/action.h"
+#include "core/report.h"
+#include "core/table.h"
+
+namespace iohang {
+
+// The operand `key` (shown to the user as `display`), or UsageError.
+std::string required_operand(const po::variables_map &arguments, const char *key,
+			     const char *display);
+// The repeated operand `key`, possibly empty.
+std::vector<std::string> operand_list(const po::variables_map &arguments, const char *key);
+
+// Refuses names device-mapper cannot take (empty, too long, with '/').
+void check_device_name(const std::string &name);
+
+// --option values, parsed; nullopt when absent.  UsageError on bad input.
+std::optional<std::uint64_t> duration_option(const po::variables_map &arguments,
+					     const char *option);
+std::optional<std::uint64_t> integer_option(const po::variables_map &arguments,
+					    const char *option, std::uint64_t min,
+					    std::uint64_t max);
+
+// --timeout, --retry-interval, --retry-on, --probe, --hold-new-io,
+// --max-held and --offset, for create and table.
+void add_target_options(po::options_description &options);
+IohangParams target_params(const po::variables_map &arguments, const std::string &device);
+// build_params with its refusals turned into UsageError.
+std::string checked_params(const IohangParams &params);
+
+// The single iohang target of device `name`, or OperationError saying
+// why it is not one.
+struct IohangDevice {
+	TargetLine line;
+	IohangParams params;
+};
+IohangDevice read_iohang_device(DeviceMapper &dm, const std::string &name);
+// nullopt when `name`'s table is not a single iohang target.
+std::optional<IohangDevice> try_read_iohang_device(DeviceMapper &dm, const std::string &name);
+
+DeviceReport make_report(DeviceMapper &dm, const std::string &name, const IohangDevice &device);
+
+// Runs fn; an OperationError from it is rethrown as "<what>: <reason>", so
+// that messages read "create ioh: device-mapper reload failed: ...".
+void in_context(const std::string &what, const std::function<void()> &fn);
+
+// Sends a one-word target message to an iohang device (fail, retry, ...).
+void send_message_action(const po::variables_map &arguments, Context &context,
+			 const char *command, const char *message);
+
+} // namespace iohang

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+// iohangctl create NAME DEVICE [options]
+#include "cli/common.h"
+#include "core/errors.h"
+#include "dm-iohang.h"
+
+namespace iohang::action::create {
+
+void get_arguments(po::options_description &options, po::options_description &hidden,
+		   po::positional_options_description &positional)
+{
+	hidden.add_options()("name", po::value<std::string>())("device", po::value<std::string>());
+	positional.add("name", 1).add("device", 1);
+	add_target_options(options);
+	options.add_options()
+		("uuid", po::value<std::string>()->value_name("UUID"), "device-mapper UUID of the new device")
+		("read-only", po::bool_switch(), "create a read-only device");
+}
+
+void execute(const po::variables_map &arguments, Context &context)
+{
+	const std::string name = required_operand(arguments, "name", "NAME");
+	const std::string device = required_operand(arguments, "device", "DEVICE");
+	check_device_name(name);
+	const IohangParams params = target_params(arguments, device);
+	const std::string params_text = checked_params(params);
+
+	CreateRequest request;
+	request.name = name;
+	if (arguments.count("uuid"))
+		request.uuid = arguments["uuid"].as<std::string>();
+	request.read_only = arguments["read-only"].as<bool>();
+
+	in_context("create " + name, [&] {
+		const std::uint64_t sectors = context.dm.device_sectors(device);
+		if (sectors <= params.offset)
+			throw OperationError(device + " has " + std::to_string(sectors) +
+					     " sectors, none left after offset " +
+					     std::to_string(params.offset));
+		request.table = {{0, sectors - params.offset, DM_IOHANG_TARGET_NAME, params_text}};
+		context.dm.create(request);
+	});
+}
+
+const Action action("create", "NAME DEVICE",
+		    "Create the iohang device NAME over DEVICE, the size of DEVICE.",
+		    get_arguments, execute);
+
+} // namespace iohang::action::create

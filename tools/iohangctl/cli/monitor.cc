@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+// iohangctl monitor [NAME...] [options]
+#include "cli/common.h"
+#include "core/errors.h"
+#include "monitor/monitor_loop.h"
+
+namespace iohang::action::monitor {
+
+constexpr std::uint64_t kMaxHooksLimit = 1024;
+
+void get_arguments(po::options_description &options, po::options_description &hidden,
+		   po::positional_options_description &positional)
+{
+	hidden.add_options()("names", po::value<std::vector<std::string>>());
+	positional.add("names", -1);
+	options.add_options()
+		("json", po::bool_switch(), "print one JSON object per event (see iohangctl(8))")
+		("quiet,q", po::bool_switch(), "print nothing on standard output")
+		("syslog", po::bool_switch(), "send each event to syslog (facility daemon)")
+		("exec", po::value<std::string>()->value_name("COMMAND"),
+		 "run COMMAND with /bin/sh -c for each event, the event in IOHANG_* variables")
+		("max-hooks", po::value<std::string>()->value_name("N"),
+		 "at most N hooks at once; later events wait their turn (default 4)")
+		("count", po::value<std::string>()->value_name("N"), "exit after N events")
+		("duration", po::value<std::string>()->value_name("DURATION"), "exit after DURATION")
+		("source", po::value<std::string>()->value_name("SOURCE"),
+		 "kernel: uevents straight from the kernel, no udevd needed (default); "
+		 "udev: uevents as udevd passes them on");
+}
+
+void execute(const po::variables_map &arguments, Context &context)
+{
+	MonitorSettings settings;
+	settings.names = operand_list(arguments, "names");
+	for (const auto &name : settings.names)
+		check_device_name(name);
+	settings.json = arguments["json"].as<bool>();
+	settings.quiet = arguments["quiet"].as<bool>();
+	settings.syslog = arguments["syslog"].as<bool>();
+	if (arguments.count("exec")) {
+		settings.exec = arguments["exec"].as<std::string>();
+		if (settings.exec.empty())
+			throw UsageError("--exec: empty command");
+	}
+	settings.max_hooks = integer_option(arguments, "max-hooks", 1, kMaxHooksLimit).value_or(4);
+	settings.count = integer_option(arguments, "count", 1, UINT64_MAX);
+	settings.duration_ms = duration_option(arguments, "duration");
+
+	EventOrigin origin = EventOrigin::kKernel;
+	if (arguments.count("source")) {
+		const std::string source = arguments["source"].as<std::string>();
+		if (source == "udev")
+			origin = EventOrigin::kUdev;
+		else if (source != "kernel")
+			throw UsageError("--source: unknown source '" + source +
+					 "' (expected kernel or udev)");
+	}
+
+	in_context("monitor", [&] {
+		const auto events = context.events(origin);
+		run_monitor(settings, *events, context.out, context.err);
+	});
+}
+
+const Action action("monitor", "[NAME...]",
+		    "Relay iohang uevents (hang, recover, timeout, fail_all) as they happen.",
+		    get_arguments, execute);
+
+} // namespace iohang::action::monitor

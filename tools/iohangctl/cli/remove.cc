@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+// iohangctl remove NAME... [--force]
+#include <iostream>
+
+#include "cli/common.h"
+#include "core/errors.h"
+#include "dm-iohang.h"
+
+namespace iohang::action::remove {
+
+void get_arguments(po::options_description &options, po::options_description &hidden,
+		   po::positional_options_description &positional)
+{
+	hidden.add_options()("names", po::value<std::vector<std::string>>());
+	positional.add("names", -1);
+	options.add_options()("force,f", po::bool_switch(),
+			      "fail held I/O first (message " DM_IOHANG_MSG_FAIL_ALL
+			      "), so that a hung device can be removed");
+}
+
+void execute(const po::variables_map &arguments, Context &context)
+{
+	const std::vector<std::string> names = operand_list(arguments, "names");
+	if (names.empty())
+		throw UsageError("missing operand NAME");
+	const bool force = arguments["force"].as<bool>();
+
+	// Goes on with the other names after a failure, reporting each one.
+	std::size_t failed = 0;
+	for (const auto &name : names) {
+		try {
+			in_context("remove " + name, [&] {
+				read_iohang_device(context.dm, name);
+				if (force)
+					context.dm.message(name, DM_IOHANG_MSG_FAIL_ALL);
+				context.dm.remove(name);
+			});
+		} catch (const OperationError &e) {
+			if (names.size() == 1)
+				throw;
+			context.err << "iohangctl: " << e.what() << "\n";
+			++failed;
+		}
+	}
+	if (failed)
+		throw OperationError("remove: " + std::to_string(failed) + " of " +
+				     std::to_string(names.size()) + " devices not removed");
+}
+
+const Action action("remove", "NAME...",
+		    "Remove iohang devices; with --force, fail their held I/O first.",
+		    get_arguments, execute);
+
+} // namespace iohang::action::remove

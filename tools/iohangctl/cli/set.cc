@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+// iohangctl set NAME [--timeout T] [--retry-interval T]
+#include "cli/common.h"
+#include "core/duration.h"
+#include "core/errors.h"
+#include "dm-iohang.h"
+
+namespace iohang::action::set {
+
+void get_arguments(po::options_description &options, po::options_description &hidden,
+		   po::positional_options_description &positional)
+{
+	hidden.add_options()("name", po::value<std::string>());
+	positional.add("name", 1);
+	options.add_options()
+		("timeout", po::value<std::string>()->value_name("DURATION"),
+		 "new hold timeout (0 disables holding)")
+		("retry-interval", po::value<std::string>()->value_name("DURATION"),
+		 "new time between retries");
+}
+
+void execute(const po::variables_map &arguments, Context &context)
+{
+	const std::string name = required_operand(arguments, "name", "NAME");
+	const auto timeout = duration_option(arguments, "timeout");
+	const auto interval = duration_option(arguments, "retry-interval");
+	if (!timeout && !interval)
+		throw UsageError("nothing to set (expected --timeout and/or --retry-interval)");
+	if (timeout && *timeout > DM_IOHANG_MAX_TIMEOUT_MS)
+		throw UsageError("--timeout: " + format_duration_ms(*timeout) +
+				 " is above the maximum of " +
+				 format_duration_ms(DM_IOHANG_MAX_TIMEOUT_MS));
+	if (interval && (*interval < 1 || *interval > DM_IOHANG_MAX_RETRY_INTERVAL_MS))
+		throw UsageError("--retry-interval: expected 1ms to " +
+				 format_duration_ms(DM_IOHANG_MAX_RETRY_INTERVAL_MS) + ", got " +
+				 format_duration_ms(*interval));
+
+	in_context("set " + name, [&] {
+		read_iohang_device(context.dm, name);
+		if (timeout)
+			context.dm.message(name, std::string(DM_IOHANG_MSG_SET_TIMEOUT " ") +
+							 std::to_string(*timeout));
+		if (interval)
+			context.dm.message(name,
+					   std::string(DM_IOHANG_MSG_SET_RETRY_INTERVAL " ") +
+						   std::to_string(*interval));
+	});
+}
+
+const Action action("set", "NAME", "Change the timeout or retry interval of a running device.",
+		    get_arguments, execute);
+
+} // namespace iohang::action::set

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+// iohangctl swap NAME NEW_DEVICE [--offset SECTORS]
+//
+// Reload with the same options on NEW_DEVICE, suspend without flushing so
+// that held I/O is requeued rather than waited for, and resume: the held
+// I/O then completes on the new device.
+#include "cli/common.h"
+#include "core/errors.h"
+#include "dm-iohang.h"
+
+namespace iohang::action::swap {
+
+void get_arguments(po::options_description &options, po::options_description &hidden,
+		   po::positional_options_description &positional)
+{
+	hidden.add_options()("name", po::value<std::string>())("new-device",
+							      po::value<std::string>());
+	positional.add("name", 1).add("new-device", 1);
+	options.add_options()("offset", po::value<std::string>()->value_name("SECTORS"),
+			      "start at this sector of NEW_DEVICE (default 0)");
+}
+
+void execute(const po::variables_map &arguments, Context &context)
+{
+	const std::string name = required_operand(arguments, "name", "NAME");
+	const std::string new_device = required_operand(arguments, "new-device", "NEW_DEVICE");
+	const std::uint64_t offset = integer_option(arguments, "offset", 0, UINT64_MAX).value_or(0);
+	DeviceMapper &dm = context.dm;
+
+	in_context("swap " + name, [&] {
+		const IohangDevice current = read_iohang_device(dm, name);
+		const std::uint64_t needed = current.line.length;
+		const std::uint64_t available = dm.device_sectors(new_device);
+		if (available < offset || available - offset < needed)
+			throw OperationError(new_device + " is too small: the mapping needs " +
+					     std::to_string(needed) + " sectors after offset " +
+					     std::to_string(offset) + ", the device has " +
+					     std::to_string(available));
+
+		// The table from the kernel carries the current timeout and
+		// interval, so run-time changes survive the swap.
+		IohangParams params = current.params;
+		params.device = new_device;
+		params.offset = offset;
+		TargetLine line = current.line;
+		line.params = checked_params(params);
+
+		// A failed load leaves the device untouched and running.
+		dm.reload(name, {line});
+		try {
+			dm.suspend(name, /*noflush=*/true);
+		} catch (const OperationError &) {
+			try {
+				dm.clear_inactive(name);
+			} catch (const OperationError &) {
+				// The suspend failure is the one to report.
+			}
+			throw;
+		}
+		try {
+			dm.resume(name);
+		} catch (const OperationError &e) {
+			throw OperationError(std::string(e.what()) + "; " + name +
+					     " IS LEFT SUSPENDED: all its I/O waits until "
+					     "'dmsetup resume " + name + "' succeeds");
+		}
+	});
+}
+
+const Action action("swap", "NAME NEW_DEVICE",
+		    "Move NAME onto NEW_DEVICE; I/O held at that moment completes there.",
+		    get_arguments, execute);
+
+} // namespace iohang::action::swap

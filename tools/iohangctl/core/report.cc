@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "core/report.h"
+
+#include <algorithm>
+
+#include "core/duration.h"
+#include "core/json.h"
+
+namespace iohang {
+namespace {
+
+// Bumped only for incompatible changes; new keys may appear at any time.
+constexpr std::uint64_t kJsonSchemaVersion = 1;
+
+std::vector<std::string> retry_on_list(unsigned statuses)
+{
+	std::vector<std::string> out;
+	const std::string joined = format_retry_on(statuses);
+	std::size_t pos = 0;
+	while (pos <= joined.size()) {
+		std::size_t end = joined.find(',', pos);
+		if (end == std::string::npos)
+			end = joined.size();
+		if (end > pos)
+			out.push_back(joined.substr(pos, end - pos));
+		pos = end + 1;
+	}
+	return out;
+}
+
+} // namespace
+
+std::string describe_options(const IohangOptions &o)
+{
+	std::string out;
+	auto add = [&](const std::string &word) {
+		if (!out.empty())
+			out += ' ';
+		out += word;
+	};
+	if (o.retry_on != kRetryDefault)
+		add("retry_on=" + format_retry_on(o.retry_on));
+	if (o.probe)
+		add("probe");
+	if (o.hold_new_io)
+		add("hold_new_io");
+	if (o.max_held)
+		add("max_held=" + std::to_string(*o.max_held));
+	return out.empty() ? "-" : out;
+}
+
+std::string format_report_table(const std::vector<DeviceReport> &reports)
+{
+	std::vector<std::vector<std::string>> rows = {
+		{"NAME", "DEVICE", "STATE", "HELD", "HANGS", "RECOVERED", "TIMED_OUT",
+		 "RETRIES", "LONGEST", "TIMEOUT", "INTERVAL", "OPTIONS"},
+	};
+	for (const auto &r : reports) {
+		const IohangStatus &s = r.status;
+		const IohangOptions &o = r.params.options;
+		rows.push_back({r.name, r.device, std::string(to_string(s.state)),
+				std::to_string(s.held), std::to_string(s.hang_events),
+				std::to_string(s.recovered), std::to_string(s.timed_out),
+				std::to_string(s.retries), format_duration_ms(s.longest_hang_ms),
+				format_duration_ms(o.timeout_ms),
+				format_duration_ms(o.retry_interval_ms), describe_options(o)});
+	}
+	std::vector<std::size_t> widths(rows.front().size(), 0);
+	for (const auto &row : rows)
+		for (std::size_t i = 0; i < row.size(); ++i)
+			widths[i] = std::max(widths[i], row[i].size());
+
+	std::string out;
+	for (const auto &row : rows) {
+		std::string line;
+		for (std::size_t i = 0; i < row.size(); ++i) {
+			line += row[i];
+			if (i + 1 < row.size())
+				line += std::string(widths[i] - row[i].size() + 2, ' ');
+		}
+		out += line + "\n";
+	}
+	return out;
+}
+
+std::string format_report_json(const std::vector<DeviceReport> &reports)
+{
+	JsonWriter json;
+	json.begin_object().field("version", kJsonSchemaVersion).key("devices").begin_array();
+	for (const auto &r : reports) {
+		const IohangStatus &s = r.status;
+		const IohangOptions &o = r.params.options;
+		json.begin_object()
+			.field("name", r.name)
+			.field("device", r.device)
+			.field("device_number", r.params.device)
+			.field("offset", r.params.offset)
+			.field("sectors", r.sectors)
+			.field("state", to_string(s.state))
+			.field("held", s.held)
+			.field("hang_events", s.hang_events)
+			.field("recovered", s.recovered)
+			.field("timed_out", s.timed_out)
+			.field("retries", s.retries)
+			.field("longest_hang_ms", s.longest_hang_ms)
+			.field("overflowed", s.overflowed)
+			.field("released", s.released)
+			.field("timeout_ms", o.timeout_ms)
+			.field("retry_interval_ms", o.retry_interval_ms)
+			.key("retry_on")
+			.begin_array();
+		for (const auto &status : retry_on_list(o.retry_on))
+			json.value(status);
+		json.end_array()
+			.field("probe", o.probe)
+			.field("hold_new_io", o.hold_new_io)
+			.field("max_held", o.max_held)
+			.end_object();
+	}
+	json.end_array().end_object();
+	return json.str();
+}
+
+} // namespace iohang

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+// One iohang device as `list` and `status` show it: as rows of a text table
+// or as JSON (schema in iohangctl(8), section JSON OUTPUT).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/table.h"
+
+namespace iohang {
+
+struct DeviceReport {
+	std::string name;
+	std::string device;       // readable backing device, e.g. /dev/sdb
+	std::uint64_t sectors = 0; // length of the mapping
+	IohangParams params;      // params.device is "major:minor"
+	IohangStatus status;
+};
+
+// "retry_on=ioerr,transport probe max_held=8", or "-" when all default.
+std::string describe_options(const IohangOptions &options);
+
+// Aligned columns with a header line; the header alone when empty.
+std::string format_report_table(const std::vector<DeviceReport> &reports);
+
+// {"version":1,"devices":[...]} on one line.
+std::string format_report_json(const std::vector<DeviceReport> &reports);
+
+} // namespace iohang

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "dm/lib_devmapper.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <libdevmapper.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "core/errors.h"
+#include "sys/unique_fd.h"
+
+namespace iohang {
+namespace {
+
+struct DmTaskDeleter {
+	void operator()(dm_task *task) const { dm_task_destroy(task); }
+};
+using DmTaskPtr = std::unique_ptr<dm_task, DmTaskDeleter>;
+
+// libdevmapper's log callback takes no user data, so the last message
+// lives here.  iohangctl is single-threaded.
+std::string g_last_log_line;
+bool g_verbose = false;
+
+extern "C" void log_to_string(int level, const char *file, int line, int dm_errno,
+			      const char *format, ...)
+{
+	(void)file;
+	(void)line;
+	(void)dm_errno;
+	// Debug chatter (level > 3, i.e. _LOG_NOTICE and beyond) is not a reason.
+	if ((level & 7) > 3 && !g_verbose)
+		return;
+	char buf[1024];
+	va_list args;
+	va_start(args, format);
+	std::vsnprintf(buf, sizeof(buf), format, args);
+	va_end(args);
+	if ((level & 7) <= 3)
+		g_last_log_line = buf;
+	if (g_verbose)
+		std::fprintf(stderr, "libdevmapper: %s\n", buf);
+}
+
+// Waits for udev (or libdevmapper's fallback node handling) on every path
+// out, error paths included, as dmsetup does; a cookie left unwaited would
+// leak a SysV semaphore.
+class UdevCookie {
+public:
+	UdevCookie() = default;
+	~UdevCookie()
+	{
+		if (armed_)
+			dm_udev_wait(value_);
+	}
+	UdevCookie(const UdevCookie &) = delete;
+	UdevCookie &operator=(const UdevCookie &) = delete;
+
+	// With udev sync support, the cookie is a semaphore that udev's
+	// 95-dm-notify.rules releases once the node exists.  Without it
+	// (no udevd, or DM_DISABLE_UDEV=1) libdevmapper creates the node
+	// itself when the cookie is waited for.
+	bool attach(dm_task *task)
+	{
+		armed_ = dm_task_set_cookie(task, &value_, 0) != 0;
+		return armed_;
+	}
+
+private:
+	uint32_t value_ = 0;
+	bool armed_ = false;
+};
+
+std::string reason_for(int err)
+{
+	switch (err) {
+	case 0:
+		return g_last_log_line.empty() ? std::string("unknown error") : g_last_log_line;
+	case EINVAL:
+		return std::string(std::strerror(err)) + " (see dmesg for the target's reason)";
+	case EBUSY:
+		return "device busy";
+	case ENXIO:
+	case ENODEV:
+		return "no such device";
+	default:
+		return std::strerror(err);
+	}
+}
+
+[[noreturn]] void fail(const char *operation, dm_task *task)
+{
+	const int err = task ? dm_task_get_errno(task) : 0;
+	throw OperationError(std::string("device-mapper ") + operation +
+			     " failed: " + reason_for(err));
+}
+
+DmTaskPtr new_task(int type, const char *operation)
+{
+	g_last_log_line.clear();
+	DmTaskPtr task(dm_task_create(type));
+	if (!task)
+		fail(operation, nullptr);
+	return task;
+}
+
+DmTaskPtr named_task(int type, const std::string &name, const char *operation)
+{
+	DmTaskPtr task = new_task(type, operation);
+	if (!dm_task_set_name(task.get(), name.c_str()))
+		fail(operation, task.get());
+	return task;
+}
+
+void add_targets(dm_task *task, const std::vector<TargetLine> &table, const char *operation)
+{
+	for (const auto &t : table)
+		if (!dm_task_add_target(task, t.start, t.length, t.type.c_str(), t.params.c_str()))
+			fail(operation, task);
+}
+
+void run(dm_task *task, const char *operation)
+{
+	if (!dm_task_run(task))
+		fail(operation, task);
+}
+
+std::vector<TargetLine> targets_of(int type, const std::string &name, const char *operation)
+{
+	DmTaskPtr task = named_task(type, name, operation);
+	run(task.get(), operation);
+	dm_info info{};
+	if (!dm_task_get_info(task.get(), &info))
+		fail(operation, task.get());
+	if (!info.exists)
+		throw OperationError("no device-mapper device named '" + name + "'");
+
+	std::vector<TargetLine> out;
+	void *next = nullptr;
+	do {
+		uint64_t start = 0, length = 0;
+		char *type_name = nullptr, *params = nullptr;
+		next = dm_get_next_target(task.get(), next, &start, &length, &type_name, &params);
+		if (type_name)
+			out.push_back({start, length, type_name, params ? params : ""});
+	} while (next);
+	return out;
+}
+
+std::string read_first_line(const std::string &path)
+{
+	std::ifstream in(path);
+	std::string line;
+	std::getline(in, line);
+	return line;
+}
+
+} // namespace
+
+LibDevmapper::LibDevmapper(bool verbose)
+{
+	g_verbose = verbose;
+	dm_log_with_errno_init(log_to_string);
+}
+
+LibDevmapper::~LibDevmapper()
+{
+	// Flushes pending node operations and closes /dev/mapper/control.
+	dm_lib_release();
+	dm_log_with_errno_init(nullptr);
+}
+
+void LibDevmapper::create(const CreateRequest &request)
+{
+	const char *op = "create";
+	DmTaskPtr task = named_task(DM_DEVICE_CREATE, request.name, op);
+	if (!request.uuid.empty() && !dm_task_set_uuid(task.get(), request.uuid.c_str()))
+		fail(op, task.get());
+	if (request.read_only && !dm_task_set_ro(task.get()))
+		fail(op, task.get());
+	add_targets(task.get(), request.table, op);
+	// Waited for when this scope ends, whether the create worked or not.
+	UdevCookie cookie;
+	if (!cookie.attach(task.get()))
+		fail(op, task.get());
+	run(task.get(), op);
+}
+
+void LibDevmapper::reload(const std::string &name, const std::vector<TargetLine> &table)
+{
+	const char *op = "reload";
+	DmTaskPtr task = named_task(DM_DEVICE_RELOAD, name, op);
+	add_targets(task.get(), table, op);
+	run(task.get(), op);
+}
+
+void LibDevmapper::clear_inactive(const std::string &name)
+{
+	DmTaskPtr task = named_task(DM_DEVICE_CLEAR, name, "clear");
+	run(task.get(), "clear");
+}
+
+void LibDevmapper::suspend(const std::string &name, bool noflush)
+{
+	const char *op = "suspend";
+	DmTaskPtr task = named_task(DM_DEVICE_SUSPEND, name, op);
+	if (noflush && !dm_task_no_flush(task.get()))
+		fail(op, task.get());
+	run(task.get(), op);
+}
+
+void LibDevmapper::resume(const std::string &name)
+{
+	const char *op = "resume";
+	DmTaskPtr task = named_task(DM_DEVICE_RESUME, name, op);
+	UdevCookie cookie;
+	if (!cookie.attach(task.get()))
+		fail(op, task.get());
+	run(task.get(), op);
+}
+
+void LibDevmapper::remove(const std::string &name)
+{
+	const char *op = "remove";
+	DmTaskPtr task = named_task(DM_DEVICE_REMOVE, name, op);
+	// A udev worker may hold the node open for a moment (blkid after
+	// the last change event); libdevmapper retries briefly on EBUSY.
+	if (!dm_task_retry_remove(task.get()))
+		fail(op, task.get());
+	UdevCookie cookie;
+	if (!cookie.attach(task.get()))
+		fail(op, task.get());
+	run(task.get(), op);
+}
+
+std::string LibDevmapper::message(const std::string &name, const std::string &text)
+{
+	const char *op = "message";
+	DmTaskPtr task = named_task(DM_DEVICE_TARGET_MSG, name, op);
+	if (!dm_task_set_sector(task.get(), 0) || !dm_task_set_message(task.get(), text.c_str()))
+		fail(op, task.get());
+	run(task.get(), op);
+	const char *response = dm_task_get_message_response(task.get());
+	return response ? response : "";
+}
+
+std::vector<TargetLine> LibDevmapper::table(const std::string &name)
+{
+	return targets_of(DM_DEVICE_TABLE, name, "table");
+}
+
+std::vector<TargetLine> LibDevmapper::status(const std::string &name)
+{
+	return targets_of(DM_DEVICE_STATUS, name, "status");
+}
+
+std::vector<std::string> LibDevmapper::list()
+{
+	const char *op = "list";
+	DmTaskPtr task = new_task(DM_DEVICE_LIST, op);
+	run(task.get(), op);
+	dm_names *names = dm_task_get_names(task.get());
+	if (!names)
+		fail(op, task.get());
+	std::vector<std::string> out;
+	if (!names->dev) // the kernel's way of saying "no devices"
+		return out;
+	for (;;) {
+		out.emplace_back(names->name);
+		if (!names->next)
+			break;
+		names = reinterpret_cast<dm_names *>(reinterpret_cast<char *>(names) + names->next);
+	}
+	return out;
+}
+
+std::uint64_t LibDevmapper::device_sectors(const std::string &path)
+{
+	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+	if (!fd.valid())
+		throw OperationError("cannot open " + path + ": " + std::strerror(errno));
+	struct stat st {};
+	if (::fstat(fd.get(), &st) != 0)
+		throw OperationError("cannot stat " + path + ": " + std::strerror(errno));
+	if (!S_ISBLK(st.st_mode))
+		throw OperationError(path + " is not a block device");
+	std::uint64_t bytes = 0;
+	if (::ioctl(fd.get(), BLKGETSIZE64, &bytes) != 0) {
+		// Same number from sysfs, in sectors already.
+		const std::string sysfs = "/sys/dev/block/" + std::to_string(major(st.st_rdev)) +
+					  ":" + std::to_string(minor(st.st_rdev)) + "/size";
+		const std::string line = read_first_line(sysfs);
+		if (line.empty())
+			throw OperationError("cannot read the size of " + path + ": " +
+					     std::strerror(errno));
+		return std::stoull(line);
+	}
+	return bytes / 512;
+}
+
+std::string LibDevmapper::describe_device(const std::string &major_minor)
+{
+	const std::string sys = "/sys/dev/block/" + major_minor;
+	const std::string dm_name = read_first_line(sys + "/dm/name");
+	if (!dm_name.empty())
+		return "/dev/mapper/" + dm_name;
+	char target[4096];
+	const ssize_t n = ::readlink(sys.c_str(), target, sizeof(target) - 1);
+	if (n <= 0)
+		return major_minor;
+	const std::string link(target, static_cast<std::size_t>(n));
+	return "/dev/" + link.substr(link.find_last_of('/') + 1);
+}
+
+} // namespace iohang

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+// DeviceMapper on top of libdevmapper, driven the way dmsetup drives it.
+#pragma once
+
+#include "dm/device_mapper.h"
+
+namespace iohang {
+
+class LibDevmapper final : public DeviceMapper {
+public:
+	// Routes libdevmapper's own log lines away from stderr (they are kept
+	// as the reason when an operation fails without an ioctl errno).
+	// verbose: print them to stderr as well.
+	explicit LibDevmapper(bool verbose = false);
+	~LibDevmapper() override;
+	LibDevmapper(const LibDevmapper &) = delete;
+	LibDevmapper &operator=(const LibDevmapper &) = delete;
+
+	void create(const CreateRequest &request) override;
+	void reload(const std::string &name, const std::vector<TargetLine> &table) override;
+	void clear_inactive(const std::string &name) override;
+	void suspend(const std::string &name, bool noflush) override;
+	void resume(const std::string &name) override;
+	void remove(const std::string &name) override;
+	std::string message(const std::string &name, const std::string &text) override;
+	std::vector<TargetLine> table(const std::string &name) override;
+	std::vector<TargetLine> status(const std::string &name) override;
+	std::vector<std::string> list() override;
+	std::uint64_t device_sectors(const std::string &path) override;
+	std::string describe_device(const std::string &major_minor) override;
+};
+
+} // namespace iohang

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "monitor/monitor_loop.h"
+
+#include <poll.h>
+#include <syslog.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "core/errors.h"
+#include "monitor/hook_runner.h"
+#include "sys/signal_fd.h"
+
+namespace iohang {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class SyslogSink {
+public:
+	SyslogSink() { openlog("iohangctl", LOG_PID, LOG_DAEMON); }
+	~SyslogSink() { closelog(); }
+	SyslogSink(const SyslogSink &) = delete;
+	SyslogSink &operator=(const SyslogSink &) = delete;
+
+	void send(const IohangEvent &event, const std::string &line)
+	{
+		// A hang or failed I/O wants attention; a recovery is news.
+		const int priority = event.action == "recover" ? LOG_NOTICE : LOG_WARNING;
+		syslog(priority, "%s", line.c_str());
+	}
+};
+
+int poll_timeout_ms(const std::optional<Clock::time_point> &deadline)
+{
+	if (!deadline)
+		return -1;
+	const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+	return left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 1 << 30));
+}
+
+} // namespace
+
+void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostream &out,
+		 std::ostream &err)
+{
+	SignalFd signals({SIGINT, SIGTERM, SIGCHLD});
+	std::optional<HookRunner> hooks;
+	if (!settings.exec.empty())
+		hooks.emplace(settings.exec, settings.max_hooks, err);
+	std::optional<SyslogSink> syslog_sink;
+	if (settings.syslog)
+		syslog_sink.emplace();
+
+	std::optional<Clock::time_point> deadline;
+	if (settings.duration_ms)
+		deadline = Clock::now() + std::chrono::milliseconds(*settings.duration_ms);
+
+	std::uint64_t relayed = 0;
+	auto relay = [&](const IohangEvent &event) {
+		const std::string text = format_text(event);
+		if (!settings.quiet)
+			out << (settings.json ? format_json(event) : text) << std::endl;
+		if (syslog_sink)
+			syslog_sink->send(event, text);
+		if (hooks)
+			hooks->submit(hook_environment(event));
+		++relayed;
+	};
+	auto report_overflow = [&] {
+		const char *what = "uevents were lost: the receive buffer overflowed";
+		err << "iohangctl: monitor: " << what << std::endl;
+		if (syslog_sink)
+			syslog(LOG_ERR, "%s", what);
+	};
+	// true: stop requested
+	auto handle_signals = [&] {
+		bool stop = false;
+		for (int sig : signals.read_pending()) {
+			if (sig == SIGCHLD) {
+				if (hooks)
+					hooks->reap();
+			} else {
+				stop = true;
+			}
+		}
+		return stop;
+	};
+
+	bool stop = settings.count && *settings.count == 0;
+	while (!stop) {
+		const int timeout = poll_timeout_ms(deadline);
+		if (deadline && timeout == 0)
+			break;
+		pollfd fds[2] = {{signals.fd(), POLLIN, 0}, {source.fd(), POLLIN, 0}};
+		const int n = ::poll(fds, 2, timeout);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			throw OperationError(std::string("poll: ") + std::strerror(errno));
+		}
+		if (fds[0].revents & POLLIN)
+			stop = handle_signals();
+		if (fds[1].revents & (POLLERR | POLLHUP | POLLNVAL))
+			throw OperationError("the uevent source failed");
+		if (!stop && (fds[1].revents & POLLIN)) {
+			const auto now = std::chrono::system_clock::now();
+			for (const auto &properties : source.receive()) {
+				const auto event = iohang_event_from(properties, now);
+				if (!event || !event_matches(*event, settings.names))
+					continue;
+				relay(*event);
+				if (settings.count && relayed >= *settings.count) {
+					stop = true;
+					break;
+				}
+			}
+			if (source.take_overflow())
+				report_overflow();
+		}
+	}
+
+	// Events already relayed get their hooks, even on the way out.
+	while (hooks && !hooks->idle()) {
+		hooks->reap();
+		if (hooks->idle())
+			break;
+		pollfd fd = {signals.fd(), POLLIN, 0};
+		if (::poll(&fd, 1, -1) < 0 && errno != EINTR)
+			break;
+		if (handle_signals()) {
+			err << "iohangctl: monitor: stopping; " << hooks->running()
+			    << " hook(s) still running, " << hooks->queued()
+			    << " queued hook(s) not run" << std::endl;
+			break;
+		}
+	}
+}
+
+} // namespace iohang

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+// The `monitor` loop: poll the event source and the signals, relay each
+// matching iohang event to stdout, syslog and/or a hook.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "udev/event_source.h"
+
+namespace iohang {
+
+struct MonitorSettings {
+	std::vector<std::string> names; // empty: every iohang device
+	bool json = false;
+	bool quiet = false; // nothing on stdout
+	bool syslog = false;
+	std::string exec;   // empty: no hook
+	std::size_t max_hooks = 4;
+	std::optional<std::uint64_t> count;       // stop after N matching events
+	std::optional<std::uint64_t> duration_ms; // stop after this long
+};
+
+// Returns when SIGINT or SIGTERM arrives, --count events were relayed or
+// --duration passed; then waits for hooks still running or queued (a
+// second signal stops that wait, reporting what was not run).
+void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostream &out,
+		 std::ostream &err);
+
+} // namespace iohang
