@@ -659,14 +659,13 @@ static int iohang_end_io(struct dm_target *ti, struct bio *bio,
 
 /*
  * Move the held bios whose age has reached the timeout to @expired.
- * Returns the time at which the next of the remaining bios expires, or
- * @wake if that is sooner.
+ * Returns the time at which the next of the remaining bios expires.
  */
 static unsigned long __iohang_expire(struct iohang_c *ic, unsigned long now,
-				     unsigned long wake,
 				     struct bio_list *expired)
 {
 	unsigned long timeout = msecs_to_jiffies(ic->timeout_ms);
+	unsigned long wake = now + timeout;
 	struct bio_list keep = BIO_EMPTY_LIST;
 	unsigned int nr_expired = 0;
 	struct iohang_bio *ib;
@@ -852,10 +851,12 @@ static void iohang_work(struct work_struct *work)
 
 	spin_lock_irq(&ic->lock);
 	now = jiffies;
+	wake = __iohang_expire(ic, now, &expired);
 	__iohang_pick_retries(ic, now, &resubmit);
 	if (time_after_eq(now, ic->next_retry))
 		ic->next_retry = now + msecs_to_jiffies(ic->retry_interval_ms);
-	wake = __iohang_expire(ic, now, ic->next_retry, &expired);
+	if (time_before(ic->next_retry, wake))
+		wake = ic->next_retry;
 	nr_held = ic->nr_held;
 	gen = ic->release_gen;
 	nr_events = ic->nr_events;
