@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+// What each subcommand asks of device-mapper, checked against the fake.
+#include <gtest/gtest.h>
+
+#include "cli_harness.h"
+
+namespace iohang::testing {
+namespace {
+
+using Calls = std::vector<std::string>;
+
+class CliBehaviour : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		dm.block_devices["/dev/sdb"] = 2048;
+		dm.block_devices["/dev/sdc"] = 4096;
+		dm.block_devices["/dev/small"] = 1024;
+		dm.device_names["8:16"] = "/dev/sdb";
+	}
+	CliResult run(const std::vector<std::string> &arguments) { return run_cli(arguments, dm); }
+
+	FakeDeviceMapper dm;
+};
+
+TEST_F(CliBehaviour, CreateWithDefaults)
+{
+	const CliResult r = run({"create", "ioh", "/dev/sdb"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(dm.calls, Calls{"create ioh | 0 2048 iohang /dev/sdb 0 60000"});
+}
+
+TEST_F(CliBehaviour, CreateWithEveryOption)
+{
+	const CliResult r = run({"create", "ioh", "/dev/sdb", "--timeout", "1.5m", "--retry-interval",
+				 "250ms", "--retry-on", "transport,ioerr", "--probe", "--hold-new-io",
+				 "--max-held", "32", "--uuid", "IOHANG-1", "--read-only", "--offset",
+				 "48"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(dm.calls,
+		  Calls{"create ioh uuid=IOHANG-1 ro | 0 2000 iohang /dev/sdb 48 90000 8 "
+			"retry_interval_ms 250 retry_on ioerr,transport probe hold_new_io max_held 32"});
+}
+
+TEST_F(CliBehaviour, CreateTimeoutZeroDisablesHolding)
+{
+	EXPECT_EQ(run({"create", "ioh", "/dev/sdb", "--timeout", "0"}).status, 0);
+	EXPECT_EQ(dm.calls, Calls{"create ioh | 0 2048 iohang /dev/sdb 0 0"});
+}
+
+TEST_F(CliBehaviour, CreateFailuresExitOneWithTheReason)
+{
+	CliResult r = run({"create", "ioh", "/dev/missing"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "iohangctl: create ioh: cannot open /dev/missing: No such file or directory\n");
+	EXPECT_TRUE(dm.calls.empty());
+
+	r = run({"create", "ioh", "/dev/sdb", "--offset", "2048"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_NE(r.err.find("none left after offset 2048"), std::string::npos);
+
+	dm.failures["create"] = "device-mapper create failed: Invalid argument (see dmesg for the target's reason)";
+	r = run({"create", "ioh", "/dev/sdb"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "iohangctl: create ioh: device-mapper create failed: Invalid argument "
+			 "(see dmesg for the target's reason)\n");
+}
+
+TEST_F(CliBehaviour, TablePrintsTheCreateLine)
+{
+	CliResult r = run({"table", "/dev/sdb"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(r.out, "0 2048 iohang /dev/sdb 0 60000\n");
+	r = run({"table", "/dev/sdc", "--timeout", "30s", "--retry-interval", "500ms", "--probe"});
+	EXPECT_EQ(r.out, "0 4096 iohang /dev/sdc 0 30000 3 retry_interval_ms 500 probe\n");
+	EXPECT_TRUE(dm.calls.empty());
+	EXPECT_EQ(run({"table", "/dev/nothing"}).status, 1);
+}
+
+TEST_F(CliBehaviour, RemoveChecksItIsIohang)
+{
+	dm.add_iohang("ioh", "8:16 0 60000");
+	dm.devices["lin"].table = {{0, 8, "linear", "8:16 0"}};
+	CliResult r = run({"remove", "ioh"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(dm.calls, Calls{"remove ioh"});
+
+	dm.calls.clear();
+	r = run({"remove", "lin"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_NE(r.err.find("lin is not an iohang device"), std::string::npos);
+	EXPECT_TRUE(dm.calls.empty());
+}
+
+TEST_F(CliBehaviour, RemoveForceFailsHeldIoFirst)
+{
+	dm.add_iohang("ioh", "8:16 0 60000", 2048, "hung 5 1 0 0 3 100 0 0");
+	EXPECT_EQ(run({"remove", "--force", "ioh"}).status, 0);
+	EXPECT_EQ(dm.calls, (Calls{"message ioh fail_all", "remove ioh"}));
+}
+
+TEST_F(CliBehaviour, RemoveBusyReportsAndGoesOn)
+{
+	dm.add_iohang("a", "8:16 0 60000");
+	dm.add_iohang("b", "8:16 0 60000");
+	dm.failures["remove"] = "device-mapper remove failed: device busy";
+	const CliResult r = run({"remove", "a", "b"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(dm.calls, (Calls{"remove a", "remove b"}));
+	EXPECT_NE(r.err.find("iohangctl: remove a: device-mapper remove failed: device busy"),
+		  std::string::npos);
+	EXPECT_NE(r.err.find("2 of 2 devices not removed"), std::string::npos);
+}
+
+TEST_F(CliBehaviour, SetSendsTheMessagesInMilliseconds)
+{
+	dm.add_iohang("ioh", "8:16 0 60000");
+	EXPECT_EQ(run({"set", "ioh", "--timeout", "2m", "--retry-interval", "1.5s"}).status, 0);
+	EXPECT_EQ(dm.calls, (Calls{"message ioh set_timeout 120000",
+				   "message ioh set_retry_interval 1500"}));
+	dm.calls.clear();
+	EXPECT_EQ(run({"set", "ioh", "--timeout", "0"}).status, 0);
+	EXPECT_EQ(dm.calls, Calls{"message ioh set_timeout 0"});
+	dm.calls.clear();
+	EXPECT_EQ(run({"set", "ioh", "--retry-interval", "10ms"}).status, 0);
+	EXPECT_EQ(dm.calls, Calls{"message ioh set_retry_interval 10"});
+}
+
+TEST_F(CliBehaviour, SetRejectedByTheKernel)
+{
+	dm.add_iohang("ioh", "8:16 0 60000");
+	dm.failures["message"] = "device-mapper message failed: Invalid argument (see dmesg for the target's reason)";
+	const CliResult r = run({"set", "ioh", "--timeout", "1s"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "iohangctl: set ioh: device-mapper message failed: Invalid argument "
+			 "(see dmesg for the target's reason)\n");
+}
+
+TEST_F(CliBehaviour, FailRetryResetStats)
+{
+	dm.add_iohang("ioh", "8:16 0 60000");
+	EXPECT_EQ(run({"fail", "ioh"}).status, 0);
+	EXPECT_EQ(run({"retry", "ioh"}).status, 0);
+	EXPECT_EQ(run({"reset-stats", "ioh"}).status, 0);
+	EXPECT_EQ(dm.calls, (Calls{"message ioh fail_all", "message ioh retry_now",
+				   "message ioh reset_stats"}));
+	const CliResult r = run({"fail", "nothere"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "iohangctl: fail nothere: no device-mapper device named 'nothere'\n");
+}
+
+TEST_F(CliBehaviour, SwapReloadsSuspendsNoflushResumes)
+{
+	dm.add_iohang("ioh", "8:16 0 45000 3 retry_interval_ms 500 probe", 2048);
+	const CliResult r = run({"swap", "ioh", "/dev/sdc"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(dm.calls, (Calls{"reload ioh 0 2048 iohang /dev/sdc 0 45000 3 retry_interval_ms 500 probe",
+				   "suspend ioh noflush", "resume ioh"}));
+	EXPECT_EQ(dm.devices["ioh"].table.at(0).params,
+		  "/dev/sdc 0 45000 3 retry_interval_ms 500 probe");
+}
+
+TEST_F(CliBehaviour, SwapKeepsTheLengthAndTakesAnOffset)
+{
+	dm.add_iohang("ioh", "8:16 100 60000", 2048);
+	EXPECT_EQ(run({"swap", "ioh", "/dev/sdc", "--offset", "2048"}).status, 0);
+	EXPECT_EQ(dm.calls.at(0), "reload ioh 0 2048 iohang /dev/sdc 2048 60000");
+}
+
+TEST_F(CliBehaviour, SwapRefusesASmallerDevice)
+{
+	dm.add_iohang("ioh", "8:16 0 60000", 2048);
+	CliResult r = run({"swap", "ioh", "/dev/small"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_NE(r.err.find("/dev/small is too small: the mapping needs 2048 sectors"),
+		  std::string::npos);
+	EXPECT_TRUE(dm.calls.empty());
+
+	r = run({"swap", "ioh", "/dev/sdc", "--offset", "2049"});
+	EXPECT_EQ(r.status, 1);
+	r = run({"swap", "ioh", "/dev/sdc", "--offset", "99999"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(dm.calls.empty());
+}
+
+TEST_F(CliBehaviour, SwapLoadFailureSuspendsNothing)
+{
+	dm.add_iohang("ioh", "8:16 0 60000", 2048);
+	dm.failures["reload"] = "device-mapper reload failed: Invalid argument (see dmesg for the target's reason)";
+	const CliResult r = run({"swap", "ioh", "/dev/sdc"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(dm.calls.size(), 1u);
+	EXPECT_EQ(r.err, "iohangctl: swap ioh: device-mapper reload failed: Invalid argument "
+			 "(see dmesg for the target's reason)\n");
+}
+
+TEST_F(CliBehaviour, SwapSuspendFailureDropsTheInactiveTable)
+{
+	dm.add_iohang("ioh", "8:16 0 60000", 2048);
+	dm.failures["suspend"] = "device-mapper suspend failed: device busy";
+	const CliResult r = run({"swap", "ioh", "/dev/sdc"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(dm.calls.at(1), "suspend ioh noflush");
+	EXPECT_EQ(dm.calls.at(2), "clear ioh");
+	EXPECT_EQ(dm.calls.size(), 3u);
+}
+
+TEST_F(CliBehaviour, SwapResumeFailureIsLoud)
+{
+	dm.add_iohang("ioh", "8:16 0 60000", 2048);
+	dm.failures["resume"] = "device-mapper resume failed: Invalid argument";
+	const CliResult r = run({"swap", "ioh", "/dev/sdc"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_NE(r.err.find("ioh IS LEFT SUSPENDED"), std::string::npos) << r.err;
+	EXPECT_NE(r.err.find("dmsetup resume ioh"), std::string::npos) << r.err;
+}
+
+TEST_F(CliBehaviour, SwapRefusesANonIohangDevice)
+{
+	dm.devices["lin"].table = {{0, 8, "linear", "8:16 0"}};
+	EXPECT_EQ(run({"swap", "lin", "/dev/sdc"}).status, 1);
+	EXPECT_TRUE(dm.calls.empty());
+}
+
+TEST_F(CliBehaviour, ListShowsOnlySingleIohangTargets)
+{
+	dm.add_iohang("a-ioh", "8:16 0 30000 1 probe", 2048, "hung 2 1 0 0 4 1500 0 0");
+	dm.add_iohang("b-ioh", "8:16 0 60000", 1024, "ok 0 0 0 0 0 0");
+	dm.devices["c-linear"].table = {{0, 8, "linear", "8:16 0"}};
+	dm.devices["d-two"].table = {{0, 8, "iohang", "8:16 0 1"}, {8, 8, "iohang", "8:16 8 1"}};
+
+	CliResult r = run({"list"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.out.find("a-ioh"), std::string::npos);
+	EXPECT_NE(r.out.find("b-ioh"), std::string::npos);
+	EXPECT_EQ(r.out.find("c-linear"), std::string::npos);
+	EXPECT_EQ(r.out.find("d-two"), std::string::npos);
+	EXPECT_NE(r.out.find("/dev/sdb  hung"), std::string::npos) << r.out;
+	EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3);
+
+	r = run({"list", "--json"});
+	EXPECT_EQ(r.out.rfind("{\"version\":1,\"devices\":[{\"name\":\"a-ioh\"", 0), 0u) << r.out;
+	EXPECT_NE(r.out.find("\"name\":\"b-ioh\""), std::string::npos);
+	EXPECT_NE(r.out.find("\"overflowed\":null"), std::string::npos);
+	EXPECT_EQ(r.out.back(), '\n');
+	EXPECT_TRUE(dm.calls.empty());
+}
+
+TEST_F(CliBehaviour, ListFailureExitsOne)
+{
+	dm.failures["list"] = "device-mapper list failed: Permission denied";
+	const CliResult r = run({"list"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "iohangctl: device-mapper list failed: Permission denied\n");
+}
+
+TEST_F(CliBehaviour, StatusOfNamedDevices)
+{
+	dm.add_iohang("a", "8:16 0 30000", 2048, "ok 0 1 1 0 2 10 0 0");
+	dm.add_iohang("b", "8:16 0 30000", 2048, "hung 1 1 0 0 2 10 0 0");
+	dm.devices["lin"].table = {{0, 8, "linear", "8:16 0"}};
+
+	CliResult r = run({"status", "b", "--json"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(r.out.find("\"name\":\"a\""), std::string::npos);
+	EXPECT_NE(r.out.find("\"name\":\"b\""), std::string::npos);
+	EXPECT_NE(r.out.find("\"state\":\"hung\""), std::string::npos);
+
+	r = run({"status"});
+	EXPECT_NE(r.out.find("\na "), std::string::npos);
+	EXPECT_NE(r.out.find("\nb "), std::string::npos);
+
+	r = run({"status", "lin"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_NE(r.err.find("status lin: lin is not an iohang device"), std::string::npos);
+
+	r = run({"status", "gone"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "iohangctl: status gone: no device-mapper device named 'gone'\n");
+}
+
+TEST_F(CliBehaviour, StatusWithAnUnreadableStatusLine)
+{
+	dm.add_iohang("a", "8:16 0 30000", 2048, "weird");
+	const CliResult r = run({"status", "a"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_NE(r.err.find("cannot read the status of a"), std::string::npos) << r.err;
+}
+
+} // namespace
+} // namespace iohang::testing

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+// `monitor` against a fake event source: filtering, output, hooks, and
+// the ways it stops.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <regex>
+
+#include "cli_harness.h"
+#include "sys/unique_fd.h"
+
+namespace iohang::testing {
+namespace {
+
+// Readable through a pipe while events are queued.
+class FakeEventSource : public EventSource {
+public:
+	FakeEventSource()
+	{
+		int fds[2];
+		if (::pipe(fds) != 0)
+			std::abort();
+		read_end_.reset(fds[0]);
+		write_end_.reset(fds[1]);
+	}
+	void push(UeventProperties event)
+	{
+		batches_.push_back({std::move(event)});
+		[[maybe_unused]] auto n = ::write(write_end_.get(), "x", 1);
+	}
+	int fd() const override { return read_end_.get(); }
+	std::vector<UeventProperties> receive() override
+	{
+		if (on_receive)
+			on_receive();
+		char byte;
+		std::vector<UeventProperties> out;
+		while (!batches_.empty()) {
+			[[maybe_unused]] auto n = ::read(read_end_.get(), &byte, 1);
+			for (auto &e : batches_.front())
+				out.push_back(std::move(e));
+			batches_.pop_front();
+		}
+		return out;
+	}
+	bool take_overflow() override { return std::exchange(overflow, false); }
+
+	bool overflow = false;
+	std::function<void()> on_receive;
+
+private:
+	UniqueFd read_end_, write_end_;
+	std::deque<std::vector<UeventProperties>> batches_;
+};
+
+UeventProperties iohang_uevent(const std::string &name, const std::string &action,
+			       const std::string &held = "1")
+{
+	return {{"ACTION", "change"},         {"DEVNAME", "dm-0"},
+		{"DM_TARGET", "iohang"},      {"DM_ACTION", "IOHANG_" + action},
+		{"DM_NAME", name},            {"DM_UUID", ""},
+		{"DM_IOHANG_HELD", held}};
+}
+
+class Monitor : public ::testing::Test {
+protected:
+	CliResult run(const std::vector<std::string> &arguments)
+	{
+		std::vector<std::string> full = {"monitor"};
+		full.insert(full.end(), arguments.begin(), arguments.end());
+		return run_cli(full, dm, [this](EventOrigin origin) -> std::unique_ptr<EventSource> {
+			origins.push_back(origin);
+			return std::move(source);
+		});
+	}
+
+	FakeDeviceMapper dm;
+	std::unique_ptr<FakeEventSource> source = std::make_unique<FakeEventSource>();
+	std::vector<EventOrigin> origins;
+};
+
+std::vector<std::string> lines(const std::string &text)
+{
+	std::vector<std::string> out;
+	std::size_t pos = 0;
+	while (pos < text.size()) {
+		const std::size_t end = text.find('\n', pos);
+		out.push_back(text.substr(pos, end - pos));
+		pos = end == std::string::npos ? text.size() : end + 1;
+	}
+	return out;
+}
+
+TEST_F(Monitor, RelaysMatchingEventsAsTextUntilCount)
+{
+	source->push({{"ACTION", "change"}, {"DM_TARGET", "linear"}, {"DM_NAME", "x"}});
+	source->push(iohang_uevent("ioh0", "HANG", "3"));
+	source->push(iohang_uevent("other", "HANG"));
+	UeventProperties recover = iohang_uevent("ioh0", "RECOVER", "0");
+	recover["DM_IOHANG_DURATION_MS"] = "250";
+	source->push(recover);
+	source->push(iohang_uevent("ioh0", "TIMEOUT")); // after --count: not shown
+
+	const CliResult r = run({"ioh0", "--count", "2"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	const auto out = lines(r.out);
+	ASSERT_EQ(out.size(), 2u) << r.out;
+	const std::regex time(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z )");
+	EXPECT_TRUE(std::regex_search(out[0], time));
+	EXPECT_EQ(out[0].substr(25), "ioh0 hang held=3");
+	EXPECT_EQ(out[1].substr(25), "ioh0 recover held=0 duration_ms=250");
+	EXPECT_EQ(origins, std::vector<EventOrigin>{EventOrigin::kKernel});
+}
+
+TEST_F(Monitor, JsonLines)
+{
+	source->push(iohang_uevent("ioh0", "FAIL_ALL", "2"));
+	const CliResult r = run({"--json", "--count", "1", "--source", "udev"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_TRUE(std::regex_match(
+		r.out, std::regex(R"(\{"time":"[-0-9T:.]+Z","device":"ioh0","uuid":"","kernel_name":"dm-0",)"
+				  R"("action":"fail_all","held":2,"duration_ms":null,"failed":null\}\n)")))
+		<< r.out;
+	EXPECT_EQ(origins, std::vector<EventOrigin>{EventOrigin::kUdev});
+}
+
+TEST_F(Monitor, QuietPrintsNothing)
+{
+	source->push(iohang_uevent("ioh0", "HANG"));
+	const CliResult r = run({"--quiet", "--count", "1"});
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(r.out, "");
+}
+
+TEST_F(Monitor, StopsAfterDuration)
+{
+	const auto start = std::chrono::steady_clock::now();
+	const CliResult r = run({"--duration", "150ms"});
+	const auto took = std::chrono::steady_clock::now() - start;
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_GE(took, std::chrono::milliseconds(150));
+	EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+TEST_F(Monitor, StopsOnSigterm)
+{
+	source->push(iohang_uevent("ioh0", "HANG"));
+	// SIGTERM arrives while the monitor runs (it is blocked and read
+	// through the signalfd, so it does not kill the test).
+	source->on_receive = [] { ::kill(::getpid(), SIGTERM); };
+	const CliResult r = run({"--duration", "10s"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(lines(r.out).size(), 1u);
+}
+
+TEST_F(Monitor, ReportsLostEvents)
+{
+	source->push(iohang_uevent("ioh0", "HANG"));
+	source->overflow = true;
+	const CliResult r = run({"--count", "1"});
+	EXPECT_NE(r.err.find("uevents were lost"), std::string::npos) << r.err;
+}
+
+TEST_F(Monitor, RunsHooksWithTheEventAndNeverDropsOne)
+{
+	char dir_template[] = "/tmp/iohangctl-test-XXXXXX";
+	ASSERT_NE(::mkdtemp(dir_template), nullptr);
+	const std::string file = std::string(dir_template) + "/hooks";
+	::setenv("IOHANG_HELD", "stale", 1); // the event's value must win
+
+	for (int i = 0; i < 6; ++i)
+		source->push(iohang_uevent("ioh" + std::to_string(i), "HANG", std::to_string(i)));
+	// One hook at a time, each slow enough that the others must queue.
+	const CliResult r = run({"--count", "6", "--max-hooks", "1", "--exec",
+				 "sleep 0.05; echo \"$IOHANG_DEVICE $IOHANG_ACTION $IOHANG_HELD "
+				 "${IOHANG_DURATION_MS-unset} $IOHANG_TIME\" >> " + file});
+	::unsetenv("IOHANG_HELD");
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(lines(r.out).size(), 6u);
+
+	std::ifstream in(file);
+	std::vector<std::string> got;
+	for (std::string line; std::getline(in, line);)
+		got.push_back(line.substr(0, line.rfind(' ')));
+	EXPECT_EQ(got, (std::vector<std::string>{"ioh0 hang 0 unset", "ioh1 hang 1 unset",
+						  "ioh2 hang 2 unset", "ioh3 hang 3 unset",
+						  "ioh4 hang 4 unset", "ioh5 hang 5 unset"}));
+	std::remove(file.c_str());
+	::rmdir(dir_template);
+}
+
+TEST_F(Monitor, ReportsAFailingHook)
+{
+	source->push(iohang_uevent("ioh0", "HANG"));
+	const CliResult r = run({"--count", "1", "--exec", "exit 3"});
+	EXPECT_EQ(r.status, 0);
+	EXPECT_NE(r.err.find("hook exited with status 3"), std::string::npos) << r.err;
+}
+
+TEST_F(Monitor, EventSourceFailureExitsOne)
+{
+	const CliResult r = run_cli({"monitor"}, dm, [](EventOrigin) -> std::unique_ptr<EventSource> {
+		throw OperationError("cannot listen to kernel uevents: Permission denied");
+	});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "iohangctl: monitor: cannot listen to kernel uevents: Permission denied\n");
+}
+
+} // namespace
+} // namespace iohang::testing
