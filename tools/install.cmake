@@ -1,2 +1,74 @@
 # SPDX-License-Identifier: GPL-2.0
-# Install rules for what surrounds iohangctl (filled in below).
+#
+# Install rules for what surrounds iohangctl: man page, udev rules, systemd
+# unit, bash completion, and the module sources for dkms.  The executable's
+# own rule is in iohangctl/CMakeLists.txt.
+#
+# udev, systemd and dkms look in fixed places, not under the install
+# prefix; those directories come from pkg-config where it knows them and
+# can be overridden (DESTDIR still applies for staging).
+
+pkg_get_variable(_udevdir udev udevdir)
+if(NOT _udevdir)
+	set(_udevdir ${CMAKE_INSTALL_PREFIX}/lib/udev)
+endif()
+set(IOHANG_UDEV_RULES_DIR "${_udevdir}/rules.d" CACHE PATH
+	"Where to install the dm-iohang udev rules")
+
+# The rules must run after the dm flag rules and before the dm disk rules;
+# their numbers differ between upstream lvm2 (10-dm, 13-dm-disk) and
+# Debian's packaging (55-dm, 60-persistent-storage-dm).
+if(EXISTS ${_udevdir}/rules.d/55-dm.rules)
+	set(_rules_priority 56)
+else()
+	set(_rules_priority 12)
+endif()
+set(IOHANG_UDEV_RULES_PRIORITY ${_rules_priority} CACHE STRING
+	"Number that orders dm-iohang.rules after 10-dm/55-dm and before 13-dm-disk/60-persistent-storage-dm")
+
+pkg_get_variable(_unitdir systemd systemdsystemunitdir)
+if(NOT _unitdir)
+	set(_unitdir ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
+endif()
+set(IOHANG_SYSTEMD_UNIT_DIR "${_unitdir}" CACHE PATH
+	"Where to install iohang-monitor.service")
+
+pkg_get_variable(_completionsdir bash-completion completionsdir)
+if(NOT _completionsdir)
+	set(_completionsdir ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
+endif()
+set(IOHANG_BASH_COMPLETION_DIR "${_completionsdir}" CACHE PATH
+	"Where to install the bash completion of iohangctl")
+
+option(IOHANG_INSTALL_DKMS_SOURCES "Install the module sources for dkms" ON)
+set(IOHANG_DKMS_SOURCE_DIR "/usr/src/${PROJECT_NAME}-${PROJECT_VERSION}" CACHE PATH
+	"Where dkms expects the module sources")
+
+# dkms.conf names the version literally (dkms reads it without CMake).
+file(STRINGS ${PROJECT_SOURCE_DIR}/dkms.conf _dkms_version REGEX "^PACKAGE_VERSION=")
+if(NOT _dkms_version STREQUAL "PACKAGE_VERSION=\"${PROJECT_VERSION}\"")
+	message(WARNING "dkms.conf has ${_dkms_version}, the project is ${PROJECT_VERSION}")
+endif()
+
+configure_file(${PROJECT_SOURCE_DIR}/systemd/iohang-monitor.service.in
+	${CMAKE_CURRENT_BINARY_DIR}/iohang-monitor.service @ONLY)
+
+install(FILES ${PROJECT_SOURCE_DIR}/docs/iohangctl.8
+	DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+install(FILES ${PROJECT_SOURCE_DIR}/udev/dm-iohang.rules
+	DESTINATION ${IOHANG_UDEV_RULES_DIR}
+	RENAME ${IOHANG_UDEV_RULES_PRIORITY}-dm-iohang.rules)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/iohang-monitor.service
+	DESTINATION ${IOHANG_SYSTEMD_UNIT_DIR})
+install(FILES ${PROJECT_SOURCE_DIR}/completion/iohangctl
+	DESTINATION ${IOHANG_BASH_COMPLETION_DIR})
+
+if(IOHANG_INSTALL_DKMS_SOURCES)
+	install(FILES ${PROJECT_SOURCE_DIR}/dkms.conf ${PROJECT_SOURCE_DIR}/Kbuild
+		DESTINATION ${IOHANG_DKMS_SOURCE_DIR})
+	install(DIRECTORY ${PROJECT_SOURCE_DIR}/kernel/
+		DESTINATION ${IOHANG_DKMS_SOURCE_DIR}/kernel
+		FILES_MATCHING PATTERN "*.c" PATTERN "*.h" PATTERN "Kbuild")
+	install(FILES ${PROJECT_SOURCE_DIR}/include/dm-iohang.h
+		DESTINATION ${IOHANG_DKMS_SOURCE_DIR}/include)
+endif()

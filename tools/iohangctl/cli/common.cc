@@ -92,7 +92,7 @@ void add_target_options(po::options_description &options)
 		 "time between retries of held I/O (default 1s)")
 		("retry-on", po::value<std::string>()->value_name("LIST"),
 		 "errors to hold: comma-separated ioerr,transport,timeout,medium,nospc (default ioerr)")
-		("probe", po::bool_switch(), "retry with one probe bio before releasing all held I/O")
+		("probe", po::bool_switch(), "while hung, retry only the oldest held bio; release all once it succeeds")
 		("hold-new-io", po::bool_switch(), "while hung, hold new I/O too instead of sending it down")
 		("max-held", po::value<std::string>()->value_name("N"),
 		 "hold at most N bios; more fail at once (default unlimited)")
