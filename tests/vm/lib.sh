@@ -93,6 +93,8 @@ _have_iohang() {
 		return 1
 	fi
 	insmod "$IOHANG_MODULE" || _fail "insmod $IOHANG_MODULE failed"
+	# Where it was loaded: vm-run reads kmemleak traces of it after unload.
+	grep '^dm_iohang ' /proc/modules >>"${IOHANG_RESULTS:-/tmp}/module-loads.txt" || true
 	_defer _unload_module dm_iohang
 }
 
@@ -105,13 +107,15 @@ _skip_if_missing() {
 
 # --- devices ------------------------------------------------------------------
 
-# _null_blk SIZE_MB: a memory-backed null_blk device; prints its path.
+# _null_blk SIZE_MB: a memory-backed null_blk device made through configfs;
+# prints its path.  The disk is named after the configfs entry.
 _null_blk() {
-	local size=$1 dir i
+	local size=$1 dir name dev i
 	modprobe -q null_blk nr_devices=0 || _fail "cannot load null_blk"
 	mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
 	for ((i = 0; ; i++)); do
-		dir=/sys/kernel/config/nullb/iohang$i
+		name=nullb_ioh$i
+		dir=/sys/kernel/config/nullb/$name
 		mkdir "$dir" 2>/dev/null && break
 		((i < 64)) || _fail "cannot create a null_blk configfs entry"
 	done
@@ -120,14 +124,13 @@ _null_blk() {
 	echo 1 >"$dir/memory_backed"
 	echo 4096 >"$dir/blocksize"
 	echo 1 >"$dir/power"
-	local dev
-	dev=/dev/nullb$(cat "$dir/index")
-	udevadm settle 2>/dev/null || true
 	for ((i = 0; i < 50; i++)); do
-		[[ -b $dev ]] && break
+		for dev in "/dev/$name" "/dev/nullb$(cat "$dir/index")"; do
+			[[ -b $dev ]] && break 2
+		done
 		sleep 0.1
 	done
-	[[ -b $dev ]] || _fail "$dev did not appear"
+	[[ -b $dev ]] || _fail "the null_blk device $name did not appear"
 	echo "$dev"
 }
 
