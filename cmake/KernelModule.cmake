@@ -11,13 +11,34 @@ file(GLOB _default_kdirs LIST_DIRECTORIES true /lib/modules/*/build)
 set(IOHANG_KERNEL_BUILD_DIRS "${_default_kdirs}" CACHE STRING
 	"Kernel build trees to build dm-iohang.ko against")
 
+# The debug kernel (tests/vm/debug-kernel, issue 7): off by default, since it
+# takes ~25 minutes to build; scripts/test-debug turns it on in build-debug/.
+option(IOHANG_DEBUG_KERNEL
+	"Build dm-iohang.ko for the debug kernel and register vm.debug.* tests" OFF)
+set(_iohang_kdirs ${IOHANG_KERNEL_BUILD_DIRS})
+if(IOHANG_DEBUG_KERNEL)
+	set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+		${PROJECT_SOURCE_DIR}/tests/vm/debug.config)
+	execute_process(
+		COMMAND ${PROJECT_SOURCE_DIR}/tests/vm/debug-kernel --print-tree
+		OUTPUT_VARIABLE IOHANG_DEBUG_KERNEL_TREE
+		OUTPUT_STRIP_TRAILING_WHITESPACE
+		RESULT_VARIABLE _rc)
+	if(NOT _rc EQUAL 0)
+		message(FATAL_ERROR "IOHANG_DEBUG_KERNEL is ON but the debug kernel is "
+			"not built: run tests/vm/debug-kernel (about 25 minutes) or "
+			"scripts/test-debug")
+	endif()
+	list(APPEND _iohang_kdirs ${IOHANG_DEBUG_KERNEL_TREE})
+endif()
+
 file(GLOB IOHANG_MODULE_SOURCES CONFIGURE_DEPENDS
 	${PROJECT_SOURCE_DIR}/kernel/*.c ${PROJECT_SOURCE_DIR}/kernel/*.h
 	${PROJECT_SOURCE_DIR}/kernel/Kbuild ${PROJECT_SOURCE_DIR}/include/*.h
 	${PROJECT_SOURCE_DIR}/Kbuild)
 
 set(IOHANG_MODULES)
-foreach(kdir IN LISTS IOHANG_KERNEL_BUILD_DIRS)
+foreach(kdir IN LISTS _iohang_kdirs)
 	if(NOT EXISTS ${kdir}/Makefile)
 		continue()
 	endif()
