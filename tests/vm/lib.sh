@@ -105,6 +105,28 @@ _skip_if_missing() {
 	exit 77
 }
 
+# _have_fault_injection NAME: the fault-injection capability NAME
+# (failslab, fail_make_request, fail_page_alloc) in debugfs, as on the debug
+# kernel (vm-run --kernel debug).  Set its knobs with _fault_set.
+_have_fault_injection() {
+	mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
+	[[ -d /sys/kernel/debug/$1 ]] && return 0
+	SKIP_REASONS+=("no /sys/kernel/debug/$1: the kernel has no fault injection (try vm-run --kernel debug)")
+	return 1
+}
+
+# _fault_set NAME KNOB VALUE: write /sys/kernel/debug/NAME/KNOB; the old
+# value is put back at exit.
+_fault_set() {
+	local f=/sys/kernel/debug/$1/$2
+	_defer _fault_restore "$f" "$(cat "$f")"
+	echo "$3" >"$f"
+}
+
+_fault_restore() {
+	echo "$2" >"$1"
+}
+
 # --- devices ------------------------------------------------------------------
 
 # _null_blk SIZE_MB: a memory-backed null_blk device made through configfs;
