@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <libdevmapper.h>
 
@@ -18,6 +19,7 @@
 #include <memory>
 
 #include "core/errors.h"
+#include "dm/kernel_log.h"
 #include "sys/unique_fd.h"
 
 namespace iohang {
@@ -29,7 +31,9 @@ struct DmTaskDeleter {
 using DmTaskPtr = std::unique_ptr<dm_task, DmTaskDeleter>;
 
 // libdevmapper's log callback takes no user data, so the last message
-// lives here.  iohangctl is single-threaded.
+// lives here.  iohangctl is single-threaded.  It is kept across tasks:
+// libdevmapper reports some failures (no device-mapper driver) only once
+// and then fails later tasks silently with the same cause.
 std::string g_last_log_line;
 bool g_verbose = false;
 
@@ -82,12 +86,15 @@ private:
 	bool armed_ = false;
 };
 
-std::string reason_for(int err)
+std::string reason_for(int err, KernelLogCursor *kernel_log)
 {
 	switch (err) {
 	case 0:
 		return g_last_log_line.empty() ? std::string("unknown error") : g_last_log_line;
 	case EINVAL:
+		if (kernel_log)
+			if (const auto reason = kernel_log->last_table_error())
+				return std::string(std::strerror(err)) + " (kernel: " + *reason + ")";
 		return std::string(std::strerror(err)) + " (see dmesg for the target's reason)";
 	case EBUSY:
 		return "device busy";
@@ -99,16 +106,15 @@ std::string reason_for(int err)
 	}
 }
 
-[[noreturn]] void fail(const char *operation, dm_task *task)
+[[noreturn]] void fail(const char *operation, dm_task *task, KernelLogCursor *kernel_log = nullptr)
 {
 	const int err = task ? dm_task_get_errno(task) : 0;
 	throw OperationError(std::string("device-mapper ") + operation +
-			     " failed: " + reason_for(err));
+			     " failed: " + reason_for(err, kernel_log));
 }
 
 DmTaskPtr new_task(int type, const char *operation)
 {
-	g_last_log_line.clear();
 	DmTaskPtr task(dm_task_create(type));
 	if (!task)
 		fail(operation, nullptr);
@@ -134,6 +140,31 @@ void run(dm_task *task, const char *operation)
 {
 	if (!dm_task_run(task))
 		fail(operation, task);
+}
+
+// For tasks that load a table: a refusal is explained in the kernel log.
+void run_loading_table(dm_task *task, const char *operation)
+{
+	KernelLogCursor kernel_log;
+	if (!dm_task_run(task))
+		fail(operation, task, &kernel_log);
+}
+
+// After the cookie wait the node should be there; udev running without
+// the device-mapper rules is the usual reason it is not.
+void wait_for_node(const std::string &name)
+{
+	const std::string path = std::string(dm_dir()) + "/" + name;
+	for (int tries = 0; tries < 50; ++tries) {
+		if (::access(path.c_str(), F_OK) == 0)
+			return;
+		::usleep(100 * 1000);
+	}
+	throw OperationError(name + " was created but " + path + " did not appear (" +
+			     (dm_udev_get_sync_support()
+				      ? "udev is running: are the device-mapper udev rules installed?"
+				      : "libdevmapper should have created it without udev") +
+			     ")");
 }
 
 std::vector<TargetLine> targets_of(int type, const std::string &name, const char *operation)
@@ -190,11 +221,14 @@ void LibDevmapper::create(const CreateRequest &request)
 	if (request.read_only && !dm_task_set_ro(task.get()))
 		fail(op, task.get());
 	add_targets(task.get(), request.table, op);
-	// Waited for when this scope ends, whether the create worked or not.
-	UdevCookie cookie;
-	if (!cookie.attach(task.get()))
-		fail(op, task.get());
-	run(task.get(), op);
+	{
+		// Waited for when this scope ends, whether the create worked or not.
+		UdevCookie cookie;
+		if (!cookie.attach(task.get()))
+			fail(op, task.get());
+		run_loading_table(task.get(), op);
+	}
+	wait_for_node(request.name);
 }
 
 void LibDevmapper::reload(const std::string &name, const std::vector<TargetLine> &table)
@@ -202,7 +236,7 @@ void LibDevmapper::reload(const std::string &name, const std::vector<TargetLine>
 	const char *op = "reload";
 	DmTaskPtr task = named_task(DM_DEVICE_RELOAD, name, op);
 	add_targets(task.get(), table, op);
-	run(task.get(), op);
+	run_loading_table(task.get(), op);
 }
 
 void LibDevmapper::clear_inactive(const std::string &name)

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <gtest/gtest.h>
+
+#include "dm/kernel_log.h"
+
+namespace iohang {
+namespace {
+
+TEST(KernelLog, RecordText)
+{
+	EXPECT_EQ(kmsg_record_text("3,1234,5678901,-;device-mapper: table: 253:0: iohang: "
+				   "Invalid timeout (-EINVAL)\n"),
+		  "device-mapper: table: 253:0: iohang: Invalid timeout (-EINVAL)");
+	EXPECT_EQ(kmsg_record_text("6,1,2,-,caller=T1;hello\n SUBSYSTEM=block\n"), "hello");
+	EXPECT_FALSE(kmsg_record_text("no separator"));
+}
+
+TEST(KernelLog, TableErrors)
+{
+	EXPECT_EQ(dm_table_error("device-mapper: table: 253:0: iohang: Invalid timeout (-EINVAL)"),
+		  "253:0: iohang: Invalid timeout (-EINVAL)");
+	EXPECT_FALSE(dm_table_error("device-mapper: ioctl: error adding target to table"));
+	EXPECT_FALSE(dm_table_error("EXT4-fs (dm-0): mounted"));
+}
+
+TEST(KernelLog, CursorNeverThrows)
+{
+	// Readable or not (root, dmesg_restrict), asking is harmless.
+	KernelLogCursor cursor;
+	EXPECT_NO_THROW(cursor.last_table_error());
+}
+
+} // namespace
+} // namespace iohang
