@@ -34,17 +34,27 @@
 
 #define IOHANG_MAX_PENDING_EVENTS 8
 
+/*
+ * The work wakes this long after the first held bio expires, so that bios
+ * which failed together time out together, in one event.
+ */
+#define IOHANG_EXPIRY_BATCH (HZ / 10)
+
 enum iohang_action {
 	IOHANG_HANG,
 	IOHANG_RECOVER,
 	IOHANG_TIMEOUT,
 	IOHANG_FAIL_ALL,
+	IOHANG_REQUEUE,
 };
 
+/* What a uevent reports, as it was when the transition happened. */
 struct iohang_event {
 	enum iohang_action action;
-	unsigned int failed;
+	unsigned int count;		/* bios failed or requeued */
 	unsigned int duration_ms;
+	unsigned int held;
+	blk_status_t error;
 };
 
 struct iohang_stats {
@@ -76,6 +86,9 @@ struct iohang_c {
 	bool probing;
 	bool retry_requested;
 	bool pushing_back;
+	bool suspended;
+	/* Bios released by fail_all after they came back from a retry. */
+	unsigned int late_released;
 	unsigned long hang_start;
 	unsigned long next_retry;
 	blk_status_t last_error;
@@ -86,6 +99,7 @@ struct iohang_c {
 	struct iohang_stats stats;
 
 	struct delayed_work work;
+	wait_queue_head_t all_released;
 };
 
 enum feature_flag_bits {
@@ -327,6 +341,7 @@ static int iohang_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	spin_lock_init(&ic->lock);
 	bio_list_init(&ic->held_bios);
 	INIT_DELAYED_WORK(&ic->work, iohang_work);
+	init_waitqueue_head(&ic->all_released);
 	ic->retry_interval_ms = DM_IOHANG_DEFAULT_RETRY_INTERVAL_MS;
 
 	as.argc = argc;
@@ -371,6 +386,7 @@ static int iohang_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = 1;
+	ti->num_secure_erase_bios = 1;
 	ti->num_write_zeroes_bios = 1;
 	ti->per_io_data_size = sizeof(struct iohang_bio);
 	return 0;
@@ -387,7 +403,7 @@ static void iohang_kick(struct iohang_c *ic)
 
 static void __iohang_queue_event(struct iohang_c *ic,
 				 enum iohang_action action,
-				 unsigned int failed, unsigned int duration_ms)
+				 unsigned int count, unsigned int duration_ms)
 {
 	struct iohang_event *ev;
 
@@ -402,8 +418,10 @@ static void __iohang_queue_event(struct iohang_c *ic,
 		ic->nr_events++;
 	ev = &ic->events[ic->nr_events - 1];
 	ev->action = action;
-	ev->failed = failed;
+	ev->count = count;
 	ev->duration_ms = duration_ms;
+	ev->held = ic->nr_held;
+	ev->error = ic->last_error;
 }
 
 static void __iohang_start_hang(struct iohang_c *ic)
@@ -431,6 +449,7 @@ static unsigned int __iohang_end_hang(struct iohang_c *ic)
 					duration_ms);
 	ic->hung = false;
 	ic->probing = false;
+	ic->late_released = 0;
 	return duration_ms;
 }
 
@@ -440,6 +459,8 @@ static bool __iohang_unhold(struct iohang_c *ic)
 	lockdep_assert_held(&ic->lock);
 
 	ic->nr_held--;
+	if (!ic->nr_held)
+		wake_up(&ic->all_released);
 	return !ic->nr_held && ic->hung;
 }
 
@@ -541,7 +562,8 @@ static bool iohang_hold_new(struct iohang_c *ic, struct bio *bio,
 		return false;
 
 	spin_lock_irqsave(&ic->lock, flags);
-	held = ic->hung && !ic->pushing_back && !__iohang_full(ic);
+	held = ic->hung && ic->timeout_ms && !ic->pushing_back &&
+	       !__iohang_full(ic);
 	if (held)
 		__iohang_hold(ic, bio, ib, ic->last_error);
 	spin_unlock_irqrestore(&ic->lock, flags);
@@ -576,6 +598,9 @@ static int iohang_hold_failed(struct iohang_c *ic, struct bio *bio,
 	spin_lock_irqsave(&ic->lock, flags);
 	if (ic->pushing_back) {
 		r = DM_ENDIO_REQUEUE;
+	} else if (ic->suspended) {
+		/* Only removal completes bios after postsuspend: let it fail. */
+		r = DM_ENDIO_DONE;
 	} else if (__iohang_full(ic)) {
 		ic->stats.overflowed++;
 		r = DM_ENDIO_DONE;
@@ -616,14 +641,27 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 	} else if (ic->pushing_back) {
 		r = DM_ENDIO_REQUEUE;
 		if (__iohang_unhold(ic))
-			__iohang_end_hang(ic);
-	} else if (ib->release_gen != ic->release_gen) {
+			__iohang_queue_event(ic, IOHANG_REQUEUE, 0,
+					     __iohang_end_hang(ic));
+	} else if (ib->release_gen != ic->release_gen || ic->suspended) {
 		/* fail_all was sent while this bio was being resubmitted. */
 		*error = ib->error;
 		ic->stats.released++;
-		if (__iohang_unhold(ic))
+		ic->late_released++;
+		if (__iohang_unhold(ic)) {
+			unsigned int nr_late = ic->late_released;
+
 			__iohang_end_hang(ic);
+			__iohang_queue_event(ic, IOHANG_FAIL_ALL, nr_late, 0);
+		}
+	} else if (!iohang_error_is_retryable(ic, bio, *error)) {
+		/* The device answered: its error ends the wait like success. */
+		ic->stats.recovered++;
+		if (__iohang_unhold(ic))
+			__iohang_queue_event(ic, IOHANG_RECOVER, 0,
+					     __iohang_end_hang(ic));
 	} else {
+		ic->last_error = *error;
 		if (was_probe)
 			bio_list_add_head(&ic->held_bios, bio);
 		else
@@ -665,7 +703,7 @@ static unsigned long __iohang_expire(struct iohang_c *ic, unsigned long now,
 				     struct bio_list *expired)
 {
 	unsigned long timeout = msecs_to_jiffies(ic->timeout_ms);
-	unsigned long wake = now + timeout;
+	unsigned long wake = now + (timeout ?: MAX_JIFFY_OFFSET);
 	struct bio_list keep = BIO_EMPTY_LIST;
 	unsigned int nr_expired = 0;
 	struct iohang_bio *ib;
@@ -682,8 +720,8 @@ static unsigned long __iohang_expire(struct iohang_c *ic, unsigned long now,
 			nr_expired++;
 		} else {
 			bio_list_add(&keep, bio);
-			if (time_before(expiry, wake))
-				wake = expiry;
+			if (time_before(expiry + IOHANG_EXPIRY_BATCH, wake))
+				wake = expiry + IOHANG_EXPIRY_BATCH;
 		}
 	}
 	ic->held_bios = keep;
@@ -740,17 +778,19 @@ static const char *iohang_action_name(enum iohang_action action)
 		return DM_IOHANG_ACTION_TIMEOUT;
 	case IOHANG_FAIL_ALL:
 		return DM_IOHANG_ACTION_FAIL_ALL;
+	case IOHANG_REQUEUE:
+		return DM_IOHANG_ACTION_REQUEUE;
 	}
 	return "";
 }
 
 static void iohang_log_event(struct iohang_c *ic, const char *name,
-			     const struct iohang_event *ev, unsigned int held)
+			     const struct iohang_event *ev)
 {
 	switch (ev->action) {
 	case IOHANG_HANG:
 		DMWARN("%s: I/O failed with error %d, holding I/O for up to %u ms",
-		       name, blk_status_to_errno(READ_ONCE(ic->last_error)),
+		       name, blk_status_to_errno(ev->error),
 		       READ_ONCE(ic->timeout_ms));
 		break;
 	case IOHANG_RECOVER:
@@ -758,16 +798,21 @@ static void iohang_log_event(struct iohang_c *ic, const char *name,
 		break;
 	case IOHANG_TIMEOUT:
 		DMERR("%s: timeout, failing %u held bios (%u still held)",
-		      name, ev->failed, held);
+		      name, ev->count, ev->held);
 		break;
 	case IOHANG_FAIL_ALL:
-		DMWARN("%s: fail_all, failing %u held bios", name, ev->failed);
+		DMWARN("%s: fail_all, failing %u held bios (%u still held)",
+		       name, ev->count, ev->held);
+		break;
+	case IOHANG_REQUEUE:
+		DMINFO("%s: suspended without flush, %u held bios requeued after %u ms",
+		       name, ev->count, ev->duration_ms);
 		break;
 	}
 }
 
 static void iohang_send_uevent(struct mapped_device *md,
-			       const struct iohang_event *ev, unsigned int held)
+			       const struct iohang_event *ev)
 {
 	static char target_env[] = DM_IOHANG_UEVENT_TARGET "="
 				   DM_IOHANG_TARGET_NAME;
@@ -788,7 +833,7 @@ static void iohang_send_uevent(struct mapped_device *md,
 	snprintf(uuid_env, sizeof(uuid_env), "%s=%s",
 		 DM_IOHANG_UEVENT_UUID, uuid);
 	snprintf(held_env, sizeof(held_env), "%s=%u",
-		 DM_IOHANG_UEVENT_HELD, held);
+		 DM_IOHANG_UEVENT_HELD, ev->held);
 	envp[n++] = target_env;
 	envp[n++] = action_env;
 	envp[n++] = name_env;
@@ -804,7 +849,12 @@ static void iohang_send_uevent(struct mapped_device *md,
 	case IOHANG_TIMEOUT:
 	case IOHANG_FAIL_ALL:
 		snprintf(extra_env, sizeof(extra_env), "%s=%u",
-			 DM_IOHANG_UEVENT_FAILED, ev->failed);
+			 DM_IOHANG_UEVENT_FAILED, ev->count);
+		envp[n++] = extra_env;
+		break;
+	case IOHANG_REQUEUE:
+		snprintf(extra_env, sizeof(extra_env), "%s=%u",
+			 DM_IOHANG_UEVENT_REQUEUED, ev->count);
 		envp[n++] = extra_env;
 		break;
 	case IOHANG_HANG:
@@ -817,7 +867,7 @@ static void iohang_send_uevent(struct mapped_device *md,
 
 static void iohang_send_events(struct iohang_c *ic,
 			       const struct iohang_event *events,
-			       unsigned int nr_events, unsigned int held)
+			       unsigned int nr_events)
 {
 	struct mapped_device *md = dm_table_get_md(ic->ti->table);
 	unsigned int noio_flags, i;
@@ -831,8 +881,8 @@ static void iohang_send_events(struct iohang_c *ic,
 	 */
 	noio_flags = memalloc_noio_save();
 	for (i = 0; i < nr_events; i++) {
-		iohang_log_event(ic, dm_device_name(md), &events[i], held);
-		iohang_send_uevent(md, &events[i], held);
+		iohang_log_event(ic, dm_device_name(md), &events[i]);
+		iohang_send_uevent(md, &events[i]);
 	}
 	memalloc_noio_restore(noio_flags);
 
@@ -864,7 +914,7 @@ static void iohang_work(struct work_struct *work)
 	ic->nr_events = 0;
 	spin_unlock_irq(&ic->lock);
 
-	iohang_send_events(ic, events, nr_events, nr_held);
+	iohang_send_events(ic, events, nr_events);
 	iohang_release_list(&expired, false);
 	iohang_resubmit_list(ic, &resubmit, gen);
 
@@ -887,12 +937,14 @@ static void iohang_fail_all(struct iohang_c *ic)
 	bio_list_init(&ic->held_bios);
 	nr_failed = bio_list_size(&bios);
 	ic->release_gen++;
-	if (ic->hung) {
+	if (nr_failed) {
 		ic->nr_held -= nr_failed;
 		ic->stats.released += nr_failed;
-		__iohang_queue_event(ic, IOHANG_FAIL_ALL, nr_failed, 0);
-		if (!ic->nr_held)
+		if (!ic->nr_held) {
+			wake_up(&ic->all_released);
 			__iohang_end_hang(ic);
+		}
+		__iohang_queue_event(ic, IOHANG_FAIL_ALL, nr_failed, 0);
 	}
 	spin_unlock_irq(&ic->lock);
 
@@ -948,6 +1000,7 @@ static void iohang_presuspend(struct dm_target *ti)
 {
 	struct iohang_c *ic = ti->private;
 	struct bio_list bios = BIO_EMPTY_LIST;
+	unsigned int nr_requeued;
 
 	if (!dm_noflush_suspending(ti))
 		return;
@@ -956,12 +1009,17 @@ static void iohang_presuspend(struct dm_target *ti)
 	ic->pushing_back = true;
 	bio_list_merge(&bios, &ic->held_bios);
 	bio_list_init(&ic->held_bios);
-	ic->nr_held -= bio_list_size(&bios);
-	if (ic->hung && !ic->nr_held)
-		__iohang_end_hang(ic);
+	nr_requeued = bio_list_size(&bios);
+	ic->nr_held -= nr_requeued;
+	if (ic->hung && !ic->nr_held) {
+		wake_up(&ic->all_released);
+		__iohang_queue_event(ic, IOHANG_REQUEUE, nr_requeued,
+				     __iohang_end_hang(ic));
+	}
 	spin_unlock_irq(&ic->lock);
 
 	iohang_release_list(&bios, true);
+	iohang_kick(ic);
 }
 
 static void iohang_resume(struct dm_target *ti)
@@ -970,19 +1028,28 @@ static void iohang_resume(struct dm_target *ti)
 
 	spin_lock_irq(&ic->lock);
 	ic->pushing_back = false;
+	ic->suspended = false;
 	spin_unlock_irq(&ic->lock);
 }
 
 /*
- * Nothing is in flight after a suspend; only removal of a device that was
- * never suspended reaches here with bios still held, and they fail.
+ * Nothing is in flight after a suspend.  Only the removal of a device that
+ * was never suspended gets here with bios held: they fail, and the ones
+ * being resubmitted fail when they come back, which is waited for so that
+ * none of them outlives the target.
  */
 static void iohang_postsuspend(struct dm_target *ti)
 {
 	struct iohang_c *ic = ti->private;
 
-	if (READ_ONCE(ic->nr_held))
+	spin_lock_irq(&ic->lock);
+	ic->suspended = true;
+	spin_unlock_irq(&ic->lock);
+
+	if (READ_ONCE(ic->nr_held)) {
 		iohang_fail_all(ic);
+		wait_event(ic->all_released, !READ_ONCE(ic->nr_held));
+	}
 	flush_delayed_work(&ic->work);
 }
 
@@ -1081,25 +1148,30 @@ static void iohang_status(struct dm_target *ti, status_type_t type,
 	spin_unlock_irqrestore(&ic->lock, flags);
 }
 
-static bool iohang_message_argc(unsigned int argc, char **argv,
-				unsigned int expected)
+static const char *iohang_name(struct iohang_c *ic)
+{
+	return dm_device_name(dm_table_get_md(ic->ti->table));
+}
+
+static bool iohang_message_argc(struct iohang_c *ic, unsigned int argc,
+				char **argv, unsigned int expected)
 {
 	if (argc == expected + 1)
 		return true;
-	DMWARN("Message %s takes %u argument(s), %u given",
-	       argv[0], expected, argc - 1);
+	DMWARN("%s: message %s takes %u argument(s), %u given",
+	       iohang_name(ic), argv[0], expected, argc - 1);
 	return false;
 }
 
-static int iohang_message_value(unsigned int argc, char **argv,
-				unsigned int min, unsigned int max,
-				unsigned int *value)
+static int iohang_message_value(struct iohang_c *ic, unsigned int argc,
+				char **argv, unsigned int min,
+				unsigned int max, unsigned int *value)
 {
-	if (!iohang_message_argc(argc, argv, 1))
+	if (!iohang_message_argc(ic, argc, argv, 1))
 		return -EINVAL;
 	if (kstrtouint(argv[1], 10, value) || *value < min || *value > max) {
-		DMWARN("Message %s: invalid value '%s', expected %u to %u",
-		       argv[0], argv[1], min, max);
+		DMWARN("%s: message %s: invalid value '%s', expected %u to %u",
+		       iohang_name(ic), argv[0], argv[1], min, max);
 		return -EINVAL;
 	}
 	return 0;
@@ -1116,7 +1188,7 @@ static int iohang_message(struct dm_target *ti, unsigned int argc,
 	unsigned int value;
 
 	if (!strcasecmp(argv[0], DM_IOHANG_MSG_SET_TIMEOUT)) {
-		if (iohang_message_value(argc, argv, 0,
+		if (iohang_message_value(ic, argc, argv, 0,
 					 DM_IOHANG_MAX_TIMEOUT_MS, &value))
 			return -EINVAL;
 		iohang_set_timeout(ic, value);
@@ -1124,7 +1196,7 @@ static int iohang_message(struct dm_target *ti, unsigned int argc,
 	}
 
 	if (!strcasecmp(argv[0], DM_IOHANG_MSG_SET_RETRY_INTERVAL)) {
-		if (iohang_message_value(argc, argv, 1,
+		if (iohang_message_value(ic, argc, argv, 1,
 					 DM_IOHANG_MAX_RETRY_INTERVAL_MS,
 					 &value))
 			return -EINVAL;
@@ -1133,27 +1205,28 @@ static int iohang_message(struct dm_target *ti, unsigned int argc,
 	}
 
 	if (!strcasecmp(argv[0], DM_IOHANG_MSG_FAIL_ALL)) {
-		if (!iohang_message_argc(argc, argv, 0))
+		if (!iohang_message_argc(ic, argc, argv, 0))
 			return -EINVAL;
 		iohang_fail_all(ic);
 		return 0;
 	}
 
 	if (!strcasecmp(argv[0], DM_IOHANG_MSG_RETRY_NOW)) {
-		if (!iohang_message_argc(argc, argv, 0))
+		if (!iohang_message_argc(ic, argc, argv, 0))
 			return -EINVAL;
 		iohang_retry_now(ic);
 		return 0;
 	}
 
 	if (!strcasecmp(argv[0], DM_IOHANG_MSG_RESET_STATS)) {
-		if (!iohang_message_argc(argc, argv, 0))
+		if (!iohang_message_argc(ic, argc, argv, 0))
 			return -EINVAL;
 		iohang_reset_stats(ic);
 		return 0;
 	}
 
-	DMWARN("Unrecognised iohang message received: %s", argv[0]);
+	DMWARN("%s: unrecognised iohang message received: %s",
+	       iohang_name(ic), argv[0]);
 	return -EINVAL;
 }
 

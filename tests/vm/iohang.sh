@@ -93,10 +93,15 @@ _elapsed_ms() {
 
 # _dm_dev NAME: the dm-N kernel name of a mapped device, for /sys/block.
 _dm_dev() {
-	basename "$(readlink -f "/dev/mapper/$1")"
+	dmsetup info -c --noheadings -o blkdevname "$1"
 }
 
 # _backing_writes NAME: writes completed by the device (from /sys/block stat).
 _backing_writes() {
 	awk '{ print $5 }' "/sys/block/$(_dm_dev "$1")/stat"
+}
+
+# _backing_reads NAME: reads completed by the device.
+_backing_reads() {
+	awk '{ print $1 }' "/sys/block/$(_dm_dev "$1")/stat"
 }
