@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/uevent.h"
+#include "dm-iohang.h"
 
 namespace iohang {
 namespace {
@@ -127,8 +128,24 @@ TEST(Uevent, FormatsJson)
 	EXPECT_EQ(format_json(*iohang_event_from(p, kTime)),
 		  "{\"time\":\"2026-11-29T03:30:00.123Z\",\"device\":\"q\\\"uote\","
 		  "\"uuid\":\"IOHANG-test\",\"kernel_name\":\"dm-3\",\"action\":\"fail_all\","
-		  "\"held\":3,\"duration_ms\":null,\"failed\":4}");
+		  "\"held\":3,\"duration_ms\":null,\"failed\":4,\"requeued\":null}");
 }
+
+#ifdef DM_IOHANG_UEVENT_REQUEUED
+TEST(Uevent, RequeueAfterNoflushSuspend)
+{
+	UeventProperties p = hang_event();
+	p["DM_ACTION"] = "IOHANG_REQUEUE";
+	p["DM_IOHANG_HELD"] = "0";
+	p["DM_IOHANG_REQUEUED"] = "5";
+	const auto e = *iohang_event_from(p, kTime);
+	EXPECT_EQ(format_text(e), "2026-11-29T03:30:00.123Z ioh0 requeue held=0 requeued=5");
+	EXPECT_NE(format_json(e).find("\"action\":\"requeue\""), std::string::npos);
+	EXPECT_NE(format_json(e).find("\"requeued\":5"), std::string::npos);
+	const auto env = hook_environment(e);
+	EXPECT_NE(std::find(env.begin(), env.end(), "IOHANG_REQUEUED=5"), env.end());
+}
+#endif
 
 TEST(Uevent, HookEnvironment)
 {

@@ -62,6 +62,10 @@ std::optional<IohangEvent> iohang_event_from(const UeventProperties &properties,
 	event.held = number(properties, DM_IOHANG_UEVENT_HELD);
 	event.duration_ms = number(properties, DM_IOHANG_UEVENT_DURATION_MS);
 	event.failed = number(properties, DM_IOHANG_UEVENT_FAILED);
+#ifdef DM_IOHANG_UEVENT_REQUEUED
+	// Newer kernels (IOHANG_REQUEUE after a noflush suspend) add this.
+	event.requeued = number(properties, DM_IOHANG_UEVENT_REQUEUED);
+#endif
 	return event;
 }
 
@@ -104,6 +108,8 @@ std::string format_text(const IohangEvent &event)
 		line += " duration_ms=" + std::to_string(*event.duration_ms);
 	if (event.failed)
 		line += " failed=" + std::to_string(*event.failed);
+	if (event.requeued)
+		line += " requeued=" + std::to_string(*event.requeued);
 	return line;
 }
 
@@ -119,6 +125,7 @@ std::string format_json(const IohangEvent &event)
 		.field("held", event.held)
 		.field("duration_ms", event.duration_ms)
 		.field("failed", event.failed)
+		.field("requeued", event.requeued)
 		.end_object();
 	return json.str();
 }
@@ -137,6 +144,8 @@ std::vector<std::string> hook_environment(const IohangEvent &event)
 		env.push_back("IOHANG_DURATION_MS=" + std::to_string(*event.duration_ms));
 	if (event.failed)
 		env.push_back("IOHANG_FAILED=" + std::to_string(*event.failed));
+	if (event.requeued)
+		env.push_back("IOHANG_REQUEUED=" + std::to_string(*event.requeued));
 	return env;
 }
 

@@ -24,6 +24,7 @@ struct IohangEvent {
 	std::optional<std::uint64_t> held;
 	std::optional<std::uint64_t> duration_ms;
 	std::optional<std::uint64_t> failed;
+	std::optional<std::uint64_t> requeued; // bios handed back by a noflush suspend
 };
 
 // The event if these properties carry DM_TARGET=iohang and a DM_ACTION of
@@ -39,7 +40,7 @@ bool event_matches(const IohangEvent &event, const std::vector<std::string> &nam
 // "2026-11-29T03:30:00.123Z" (UTC, milliseconds).
 std::string format_time(std::chrono::system_clock::time_point time);
 
-// "<time> <name> <action> held=<n> [duration_ms=<n>] [failed=<n>]"
+// "<time> <name> <action> held=<n> [duration_ms=<n>] [failed=<n>] [requeued=<n>]"
 std::string format_text(const IohangEvent &event);
 
 // One JSON object on one line (schema in iohangctl(8)).
