@@ -2,6 +2,7 @@
 #include "monitor/monitor_loop.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <syslog.h>
 
 #include <cerrno>
@@ -16,6 +17,8 @@ namespace iohang {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr int kHookReapIntervalMs = 1000;
 
 class SyslogSink {
 public:
@@ -32,6 +35,26 @@ public:
 	}
 };
 
+// A parent may hand SIGCHLD down ignored; children would then reap
+// themselves and hook exit statuses could not be reported.  Default
+// disposition for the monitor's lifetime.
+class DefaultSigchld {
+public:
+	DefaultSigchld()
+	{
+		struct sigaction dfl {};
+		dfl.sa_handler = SIG_DFL;
+		sigemptyset(&dfl.sa_mask);
+		sigaction(SIGCHLD, &dfl, &old_);
+	}
+	~DefaultSigchld() { sigaction(SIGCHLD, &old_, nullptr); }
+	DefaultSigchld(const DefaultSigchld &) = delete;
+	DefaultSigchld &operator=(const DefaultSigchld &) = delete;
+
+private:
+	struct sigaction old_ {};
+};
+
 int poll_timeout_ms(const std::optional<Clock::time_point> &deadline)
 {
 	if (!deadline)
@@ -45,6 +68,7 @@ int poll_timeout_ms(const std::optional<Clock::time_point> &deadline)
 void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostream &out,
 		 std::ostream &err)
 {
+	DefaultSigchld default_sigchld;
 	SignalFd signals({SIGINT, SIGTERM, SIGCHLD});
 	std::optional<HookRunner> hooks;
 	if (!settings.exec.empty())
@@ -90,9 +114,14 @@ void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostr
 
 	bool stop = settings.count && *settings.count == 0;
 	while (!stop) {
-		const int timeout = poll_timeout_ms(deadline);
+		int timeout = poll_timeout_ms(deadline);
 		if (deadline && timeout == 0)
 			break;
+		// SIGCHLD drives reaping; the periodic look is a safety net for
+		// a parent that left SIGCHLD ignored (children then reap
+		// themselves and the queue must still move on).
+		if (hooks && !hooks->idle() && (timeout < 0 || timeout > kHookReapIntervalMs))
+			timeout = kHookReapIntervalMs;
 		pollfd fds[2] = {{signals.fd(), POLLIN, 0}, {source.fd(), POLLIN, 0}};
 		const int n = ::poll(fds, 2, timeout);
 		if (n < 0) {
@@ -119,6 +148,8 @@ void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostr
 			if (source.take_overflow())
 				report_overflow();
 		}
+		if (hooks)
+			hooks->reap();
 	}
 
 	// Events already relayed get their hooks, even on the way out.
@@ -127,7 +158,7 @@ void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostr
 		if (hooks->idle())
 			break;
 		pollfd fd = {signals.fd(), POLLIN, 0};
-		if (::poll(&fd, 1, -1) < 0 && errno != EINTR)
+		if (::poll(&fd, 1, kHookReapIntervalMs) < 0 && errno != EINTR)
 			break;
 		if (handle_signals()) {
 			err << "iohangctl: monitor: stopping; " << hooks->running()
