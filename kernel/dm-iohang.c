@@ -35,10 +35,11 @@
 #define IOHANG_MAX_PENDING_EVENTS 8
 
 /*
- * The work wakes this long after the first held bio expires, so that bios
- * which failed together time out together, in one event.
+ * Held bios expire at most this long after their timeout (and no more than
+ * one retry interval after it), so that bios which failed within a moment
+ * of each other time out together, in one event.
  */
-#define IOHANG_EXPIRY_BATCH (HZ / 10)
+#define IOHANG_MAX_EXPIRY_BATCH_MS 1000U
 
 enum iohang_action {
 	IOHANG_HANG,
@@ -703,6 +704,8 @@ static unsigned long __iohang_expire(struct iohang_c *ic, unsigned long now,
 				     struct bio_list *expired)
 {
 	unsigned long timeout = msecs_to_jiffies(ic->timeout_ms);
+	unsigned long batch = msecs_to_jiffies(min(ic->retry_interval_ms,
+						   IOHANG_MAX_EXPIRY_BATCH_MS));
 	unsigned long wake = now + (timeout ?: MAX_JIFFY_OFFSET);
 	struct bio_list keep = BIO_EMPTY_LIST;
 	unsigned int nr_expired = 0;
@@ -720,8 +723,8 @@ static unsigned long __iohang_expire(struct iohang_c *ic, unsigned long now,
 			nr_expired++;
 		} else {
 			bio_list_add(&keep, bio);
-			if (time_before(expiry + IOHANG_EXPIRY_BATCH, wake))
-				wake = expiry + IOHANG_EXPIRY_BATCH;
+			if (time_before(expiry + batch, wake))
+				wake = expiry + batch;
 		}
 	}
 	ic->held_bios = keep;
