@@ -68,6 +68,13 @@ TEST(Uevent, ReadsFieldsAndShortensActions)
 	}
 }
 
+TEST(Uevent, KernelNameWithoutDevPrefix)
+{
+	UeventProperties p = hang_event();
+	p["DEVNAME"] = "/dev/dm-3"; // as libudev reports it
+	EXPECT_EQ(iohang_event_from(p, kTime)->kernel_name, "dm-3");
+}
+
 TEST(Uevent, BadNumbersDoNotDropTheEvent)
 {
 	UeventProperties p = hang_event();

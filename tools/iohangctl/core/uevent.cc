@@ -57,7 +57,10 @@ std::optional<IohangEvent> iohang_event_from(const UeventProperties &properties,
 	event.time = time;
 	event.name = lookup(properties, DM_IOHANG_UEVENT_NAME);
 	event.uuid = lookup(properties, DM_IOHANG_UEVENT_UUID);
+	// The kernel sends "dm-3"; libudev hands it on as "/dev/dm-3".
 	event.kernel_name = lookup(properties, "DEVNAME");
+	if (event.kernel_name.compare(0, 5, "/dev/") == 0)
+		event.kernel_name.erase(0, 5);
 	event.action = short_action(action);
 	event.held = number(properties, DM_IOHANG_UEVENT_HELD);
 	event.duration_ms = number(properties, DM_IOHANG_UEVENT_DURATION_MS);

@@ -19,6 +19,7 @@
 #include <memory>
 
 #include "core/errors.h"
+#include "dm/failure_reason.h"
 #include "dm/kernel_log.h"
 #include "sys/unique_fd.h"
 
@@ -86,31 +87,13 @@ private:
 	bool armed_ = false;
 };
 
-std::string reason_for(int err, KernelLogCursor *kernel_log)
-{
-	switch (err) {
-	case 0:
-		return g_last_log_line.empty() ? std::string("unknown error") : g_last_log_line;
-	case EINVAL:
-		if (kernel_log)
-			if (const auto reason = kernel_log->last_table_error())
-				return std::string(std::strerror(err)) + " (kernel: " + *reason + ")";
-		return std::string(std::strerror(err)) + " (see dmesg for the target's reason)";
-	case EBUSY:
-		return "device busy";
-	case ENXIO:
-	case ENODEV:
-		return "no such device";
-	default:
-		return std::strerror(err);
-	}
-}
-
 [[noreturn]] void fail(const char *operation, dm_task *task, KernelLogCursor *kernel_log = nullptr)
 {
 	const int err = task ? dm_task_get_errno(task) : 0;
+	const std::optional<std::string> kernel_reason =
+		kernel_log ? kernel_log->last_table_error() : std::nullopt;
 	throw OperationError(std::string("device-mapper ") + operation +
-			     " failed: " + reason_for(err, kernel_log));
+			     " failed: " + failure_reason(err, g_last_log_line, kernel_reason));
 }
 
 DmTaskPtr new_task(int type, const char *operation)
