@@ -66,6 +66,15 @@ TEST_F(CliBehaviour, CreateFailuresExitOneWithTheReason)
 			 "(see dmesg for the target's reason)\n");
 }
 
+TEST_F(CliBehaviour, CreateRefusesAnExistingName)
+{
+	dm.add_iohang("ioh", "8:16 0 60000");
+	const CliResult r = run({"create", "ioh", "/dev/sdb"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "iohangctl: create ioh: a device-mapper device named 'ioh' exists already\n");
+	EXPECT_TRUE(dm.calls.empty());
+}
+
 TEST_F(CliBehaviour, TablePrintsTheCreateLine)
 {
 	CliResult r = run({"table", "/dev/sdb"});

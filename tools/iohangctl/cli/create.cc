@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl create NAME DEVICE [options]
+#include <algorithm>
+
 #include "cli/common.h"
 #include "core/errors.h"
 #include "dm-iohang.h"
@@ -32,6 +34,11 @@ void execute(const po::variables_map &arguments, Context &context)
 	request.read_only = arguments["read-only"].as<bool>();
 
 	in_context("create " + name, [&] {
+		// The kernel would say only "device busy".
+		const std::vector<std::string> existing = context.dm.list();
+		if (std::find(existing.begin(), existing.end(), name) != existing.end())
+			throw OperationError("a device-mapper device named '" + name +
+					     "' exists already");
 		const std::uint64_t sectors = context.dm.device_sectors(device);
 		if (sectors <= params.offset)
 			throw OperationError(device + " has " + std::to_string(sectors) +

@@ -153,7 +153,11 @@ void wait_for_node(const std::string &name)
 std::vector<TargetLine> targets_of(int type, const std::string &name, const char *operation)
 {
 	DmTaskPtr task = named_task(type, name, operation);
-	run(task.get(), operation);
+	if (!dm_task_run(task.get())) {
+		if (dm_task_get_errno(task.get()) == ENXIO)
+			throw OperationError("no device-mapper device named '" + name + "'");
+		fail(operation, task.get());
+	}
 	dm_info info{};
 	if (!dm_task_get_info(task.get(), &info))
 		fail(operation, task.get());
