@@ -1,0 +1,245 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# In-guest helpers for scenarios that put iohang over network block devices:
+# an iSCSI disk served by tgtd and logged in with open-iscsi over loopback,
+# or an NBD disk served by nbd-server.  Sourced after lib.sh and iohang.sh.
+# Everything started here is stopped again at exit through _defer.
+#
+# The guest runs the host's userspace read-only over 9p with tmpfs on /tmp
+# and /run, hence the writable copy of /etc/iscsi.  Things found out the
+# hard way:
+#  * loopback is down in the guest until `ip link set lo up`;
+#  * iscsi_tcp needs crc32c loaded first, or login fails with "Could not
+#    create connection due to crc32c loading error";
+#  * iscsiadm writes its node database under /etc/iscsi and takes locks in
+#    /run/lock/iscsi;
+#  * nothing loads sd_mod for a new LUN without udev;
+#  * iscsid's SIGTERM handler signals its whole process group, so the
+#    daemons run in their own sessions (setsid), or stopping iscsid at exit
+#    kills the scenario too.
+
+ISCSI_IQN=iqn.2026-11.test:disk
+ISCSI_PORTAL=127.0.0.1:3260
+# The session's failure timeouts: the initiator sends a NOP-Out every
+# NOOP_INTERVAL s and declares the connection dead NOOP_TIMEOUT s after an
+# unanswered one; replacement_timeout s later the queued commands fail.
+ISCSI_NOOP_INTERVAL=${ISCSI_NOOP_INTERVAL:-2}
+ISCSI_NOOP_TIMEOUT=${ISCSI_NOOP_TIMEOUT:-2}
+ISCSI_REPLACEMENT_TIMEOUT=${ISCSI_REPLACEMENT_TIMEOUT:-5}
+
+_net_requires_iscsi() {
+	_have_program ip || return 1
+	_have_program tgtd || return 1
+	_have_program tgtadm || return 1
+	_have_program iscsiadm || return 1
+	_have_program iscsid || return 1
+	_have_module crc32c || return 1
+	_have_module iscsi_tcp || return 1
+	# No udev in the guest loads the disk driver for a new LUN.
+	_have_module sd_mod || return 1
+}
+
+_net_requires_nbd() {
+	_have_program ip || return 1
+	_have_program nbd-server || return 1
+	_have_program nbd-client || return 1
+	_have_module nbd nbds_max=4 || return 1
+}
+
+_net_lo_up() {
+	ip link set lo up
+}
+
+# _wait_for DESCRIPTION SECONDS CMD [ARGS...]: run CMD every 0.2 s until it
+# succeeds, or fail after SECONDS of wall time.
+_wait_for() {
+	local desc=$1 limit=$2 end
+	shift 2
+	end=$((SECONDS + limit))
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < end)) || _fail "timed out after ${limit}s waiting for $desc"
+		sleep 0.2
+	done
+}
+
+# _kill_pid PID: SIGCONT (it may be stopped), SIGTERM, then SIGKILL after 5 s.
+_kill_pid() {
+	local pid=$1 i
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -CONT "$pid" 2>/dev/null || true
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+# --- iSCSI target (tgtd) ------------------------------------------------------
+
+# _tgtd_start BACKING: start tgtd and export BACKING (a file or block
+# device) as LUN 1 of $ISCSI_IQN to everyone.  Sets TGTD_PID.
+_tgtd_start() {
+	local backing=$1
+	mkdir -p /run/tgtd
+	setsid tgtd -f >>"${IOHANG_RESULTS:-/tmp}/tgtd.log" 2>&1 &
+	TGTD_PID=$!
+	_defer _kill_pid "$TGTD_PID"
+	_wait_for "tgtd's control socket" 30 \
+		tgtadm --lld iscsi --op show --mode target
+	tgtadm --lld iscsi --op new --mode target --tid 1 -T "$ISCSI_IQN"
+	tgtadm --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 -b "$backing"
+	tgtadm --lld iscsi --op bind --mode target --tid 1 -I ALL
+	_log "tgtd $TGTD_PID exports $backing as $ISCSI_IQN"
+}
+
+# _tgtd_freeze / _tgtd_thaw: SIGSTOP / SIGCONT the target: its TCP
+# connections stay open but nothing answers, as with a hung storage server.
+_tgtd_freeze() {
+	kill -STOP "$TGTD_PID"
+}
+
+_tgtd_thaw() {
+	kill -CONT "$TGTD_PID"
+}
+
+# _tgtd_kill: SIGKILL the target (the kernel resets its connections).
+_tgtd_kill() {
+	kill -KILL "$TGTD_PID"
+	wait "$TGTD_PID" 2>/dev/null || true
+}
+
+# --- iSCSI initiator (open-iscsi) ---------------------------------------------
+
+# _iscsid_start: a writable /etc/iscsi with a fresh initiator name, the lock
+# folder, and iscsid.
+_iscsid_start() {
+	mkdir -p /run/lock/iscsi /tmp/etc-iscsi
+	cp -a /etc/iscsi/. /tmp/etc-iscsi/
+	echo "InitiatorName=iqn.2026-11.test:initiator" >/tmp/etc-iscsi/initiatorname.iscsi
+	mount --bind /tmp/etc-iscsi /etc/iscsi
+	_defer umount -l /etc/iscsi
+	setsid iscsid -f >>"${IOHANG_RESULTS:-/tmp}/iscsid.log" 2>&1 &
+	ISCSID_PID=$!
+	_defer _kill_pid "$ISCSID_PID"
+	_wait_for "iscsid's control socket" 30 _iscsid_listening
+}
+
+_iscsid_listening() {
+	grep -q ISCSIADM_ABSTRACT_NAMESPACE /proc/net/unix
+}
+
+# _iscsi_discover: discover the target and set the session timeouts on its
+# node record (they apply at the next login).
+_iscsi_discover() {
+	iscsiadm -m discovery -t sendtargets -p "$ISCSI_PORTAL" >/dev/null
+	_iscsi_node_set node.session.timeo.replacement_timeout "$ISCSI_REPLACEMENT_TIMEOUT"
+	_iscsi_node_set node.conn[0].timeo.noop_out_interval "$ISCSI_NOOP_INTERVAL"
+	_iscsi_node_set node.conn[0].timeo.noop_out_timeout "$ISCSI_NOOP_TIMEOUT"
+}
+
+_iscsi_node_set() {
+	iscsiadm -m node -T "$ISCSI_IQN" -p "$ISCSI_PORTAL" -o update -n "$1" -v "$2"
+}
+
+# _iscsi_login: log in (logged out again at exit) and set ISCSI_DEV to the
+# disk's path once it appears.
+_iscsi_login() {
+	iscsiadm -m node -T "$ISCSI_IQN" -p "$ISCSI_PORTAL" --login >/dev/null
+	_defer _iscsi_logout
+	_wait_for "the iSCSI disk" 60 _iscsi_disk
+	ISCSI_DEV=/dev/$(_iscsi_disk)
+	_log "logged in to $ISCSI_IQN: $ISCSI_DEV"
+}
+
+_iscsi_logout() {
+	iscsiadm -m session >/dev/null 2>&1 || return 0
+	timeout 60 iscsiadm -m node -T "$ISCSI_IQN" -p "$ISCSI_PORTAL" --logout >/dev/null 2>&1 ||
+		_log "iscsiadm logout failed"
+}
+
+# _iscsi_disk: the sdX name of the newest session's LUN 1, once it exists.
+_iscsi_disk() {
+	local b
+	for b in /sys/class/iscsi_session/session*/device/target*/*:1/block/*; do
+		[[ -e $b ]] || continue
+		[[ -b /dev/${b##*/} ]] || continue
+		echo "${b##*/}"
+	done | tail -n 1 | grep .
+}
+
+# _iscsi_session_state: the state of the iSCSI session (LOGGED_IN, FAILED, ...).
+_iscsi_session_state() {
+	cat /sys/class/iscsi_session/session*/state 2>/dev/null | tail -n 1
+}
+
+# _scsi_state SDX: the SCSI device's state (running, offline, blocked, ...).
+_scsi_state() {
+	cat "/sys/block/$(basename "$1")/device/state"
+}
+
+_iscsi_logged_in() {
+	[[ $(_iscsi_session_state) == LOGGED_IN ]]
+}
+
+# _iscsi_wait_recovered SECONDS: wait for the session to be logged in again
+# (iscsid reconnects a failed session by itself) and report the disk's
+# SCSI state.
+_iscsi_wait_recovered() {
+	_wait_for "the iSCSI session to log in again" "$1" _iscsi_logged_in
+	_log "session $(_iscsi_session_state), $ISCSI_DEV is $(_scsi_state "$ISCSI_DEV")"
+}
+
+# _iscsi_up BACKING: the whole stack: lo, tgtd over BACKING, iscsid,
+# discovery and login.  Sets TGTD_PID, ISCSID_PID and ISCSI_DEV (not to be
+# called in a $(...) subshell, which would lose them).
+_iscsi_up() {
+	_net_lo_up
+	_tgtd_start "$1"
+	_iscsid_start
+	_iscsi_discover
+	_iscsi_login
+}
+
+# --- NBD ----------------------------------------------------------------------
+
+# _nbd_server_start FILE NAME: nbd-server exporting FILE as NAME on
+# localhost:10809, configuration in /tmp.  Sets NBD_SERVER_PID.
+_nbd_server_start() {
+	local file=$1 name=$2
+	cat >/tmp/nbd.conf <<EOF
+[generic]
+	listenaddr = 127.0.0.1
+	allowlist = true
+[$name]
+	exportname = $file
+	flush = true
+	fua = true
+EOF
+	setsid nbd-server -d -C /tmp/nbd.conf >>"${IOHANG_RESULTS:-/tmp}/nbd-server.log" 2>&1 &
+	NBD_SERVER_PID=$!
+	_defer _kill_pid "$NBD_SERVER_PID"
+	_wait_for "nbd-server" 30 nbd-client -l 127.0.0.1
+	_log "nbd-server $NBD_SERVER_PID exports $file as $name"
+}
+
+_nbd_server_kill() {
+	kill -KILL "$NBD_SERVER_PID"
+	wait "$NBD_SERVER_PID" 2>/dev/null || true
+}
+
+# _nbd_connect NAME DEV [nbd-client options...]: connect DEV to export NAME
+# (disconnected again at exit).
+_nbd_connect() {
+	local name=$1 dev=$2
+	shift 2
+	nbd-client 127.0.0.1 "$dev" -N "$name" "$@" >>"$FULL" 2>&1 ||
+		_fail "nbd-client could not connect $dev to $name"
+	_defer _nbd_disconnect "$dev"
+	_wait_for "$dev's size" 30 test "$(blockdev --getsz "$dev" 2>/dev/null || echo 0)" -gt 0
+}
+
+_nbd_disconnect() {
+	timeout 30 nbd-client -d "$1" >/dev/null 2>&1 || true
+}
