@@ -42,13 +42,17 @@ foreach(kdir IN LISTS _iohang_kdirs)
 	if(NOT EXISTS ${kdir}/Makefile)
 		continue()
 	endif()
-	# The release string names the tree: /lib/modules/<release>/build, or
-	# include/config/kernel.release in a tree built from source.
-	if(EXISTS ${kdir}/include/config/kernel.release)
+	# The release (uname -r) names the tree: /lib/modules/<release>/build,
+	# or include/config/kernel.release in a tree built from source.  Debian's
+	# headers carry a kernel.release of the upstream version (6.1.192, not
+	# 6.1.0-56-amd64), so the path wins where there is one.
+	if(kdir MATCHES "^/lib/modules/([^/]+)/build/?$")
+		set(krelease ${CMAKE_MATCH_1})
+	elseif(EXISTS ${kdir}/include/config/kernel.release)
 		file(STRINGS ${kdir}/include/config/kernel.release krelease LIMIT_COUNT 1)
 	else()
-		get_filename_component(krelease ${kdir} DIRECTORY)
-		get_filename_component(krelease ${krelease} NAME)
+		message(WARNING "Cannot tell the kernel release of ${kdir}: skipped")
+		continue()
 	endif()
 	set(moddir ${CMAKE_BINARY_DIR}/module/${krelease})
 	set(ko ${moddir}/kernel/dm-iohang.ko)
