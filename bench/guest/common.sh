@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers shared by the in-guest benchmark scripts (sourced after
+# tests/vm/lib.sh and tests/vm/iohang.sh).
+
+# _bench_null_blk SIZE_MB MEMORY_BACKED: a null_blk device made through
+# configfs (lib.sh's _null_blk always keeps the data; for pure overhead
+# measurement the throughput benchmark does not).  Prints its path.
+_bench_null_blk() {
+	local size=$1 mb=$2 dir name dev i
+	modprobe -q null_blk nr_devices=0 || _fail "cannot load null_blk"
+	mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
+	for ((i = 0; ; i++)); do
+		name=nullb_bench$i
+		dir=/sys/kernel/config/nullb/$name
+		mkdir "$dir" 2>/dev/null && break
+		((i < 64)) || _fail "cannot create a null_blk configfs entry"
+	done
+	_defer _bench_null_blk_remove "$dir"
+	echo "$size" >"$dir/size"
+	echo "$mb" >"$dir/memory_backed"
+	echo 4096 >"$dir/blocksize"
+	echo 1 >"$dir/power"
+	for ((i = 0; i < 50; i++)); do
+		for dev in "/dev/$name" "/dev/nullb$(cat "$dir/index")"; do
+			[[ -b $dev ]] && break 2
+		done
+		sleep 0.1
+	done
+	[[ -b $dev ]] || _fail "the null_blk device $name did not appear"
+	echo "$dev"
+}
+
+_bench_null_blk_remove() {
+	echo 0 >"$1/power" 2>/dev/null || true
+	rmdir "$1"
+}
+
+# _bench_engine DEV: io_uring if a tiny fio read through it works on DEV,
+# else libaio (BENCH_ENGINE forces one).  Sets nothing; prints the engine.
+# The reason for a fallback is logged to stderr.
+_bench_engine() {
+	local dev=$1
+	if [[ -n ${BENCH_ENGINE:-} ]]; then
+		echo "$BENCH_ENGINE"
+		return
+	fi
+	if fio --name=probe --filename="$dev" --rw=randread --bs=4k --direct=1 \
+		--ioengine=io_uring --iodepth=4 --number_ios=16 --size=1M \
+		--output-format=terse >"$FULL.engine" 2>&1; then
+		echo io_uring
+	else
+		echo "io_uring does not work here, falling back to libaio:" >&2
+		sed 's/^/    /' "$FULL.engine" >&2
+		echo libaio
+	fi
+}
+
+# _bench_module_id: what was measured (vm-run's module path and its hash).
+_bench_module_id() {
+	echo "$IOHANG_MODULE sha256:$(sha256sum "$IOHANG_MODULE" | cut -c1-12)"
+}
+
+
+# _bench_json_case CASE ENGINE RAW_CSV LINEAR_CSV IOHANG_CSV GUEST_MS
+_bench_json_case() {
+	local case=$1 engine=$2 raw=$3 lin=$4 ioh=$5 ms=$6
+	jq -cn --arg case "$case" --arg engine "$engine" --arg kernel "$(uname -r)" \
+		--argjson raw "[$raw]" --argjson lin "[$lin]" --argjson ioh "[$ioh]" \
+		--argjson ms "$ms" '
+		def median: sort | if length % 2 == 1 then .[length / 2 | floor]
+			else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+		def r(n): . * n | round / n;
+		($raw | median) as $rm | ($lin | median) as $lm | ($ioh | median) as $im |
+		{case: $case, engine: $engine, kernel: $kernel,
+		 raw_iops: ($rm | round), linear_iops: ($lm | round), iohang_iops: ($im | round),
+		 iohang_vs_linear: ($im / $lm | r(1000)), linear_vs_raw: ($lm / $rm | r(1000)),
+		 iohang_vs_raw: ($im / $rm | r(1000)),
+		 runs: ($raw | length),
+		 raw_runs: ($raw | map(round)), linear_runs: ($lin | map(round)),
+		 iohang_runs: ($ioh | map(round)), guest_ms: $ms}'
+}
