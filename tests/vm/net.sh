@@ -52,7 +52,8 @@ _net_lo_up() {
 }
 
 # _wait_for DESCRIPTION SECONDS CMD [ARGS...]: run CMD every 0.2 s until it
-# succeeds, or fail after SECONDS of wall time.
+# succeeds, or fail after SECONDS of wall time.  Write conditions with
+# `[ ... ]`, never `test ...`: in a scenario, test is its own body.
 _wait_for() {
 	local desc=$1 limit=$2 end
 	shift 2
@@ -205,7 +206,9 @@ _iscsi_up() {
 # --- NBD ----------------------------------------------------------------------
 
 # _nbd_server_start FILE NAME: nbd-server exporting FILE as NAME on
-# localhost:10809, configuration in /tmp.  Sets NBD_SERVER_PID.
+# 127.0.0.1:10809, configuration in /tmp.  nbd-server daemonizes into its
+# own session and forks a child per connection; NBD_SERVER_PID is the
+# daemon's pid, which is also the process group of its children.
 _nbd_server_start() {
 	local file=$1 name=$2
 	cat >/tmp/nbd.conf <<EOF
@@ -217,16 +220,29 @@ _nbd_server_start() {
 	flush = true
 	fua = true
 EOF
-	setsid nbd-server -d -C /tmp/nbd.conf >>"${IOHANG_RESULTS:-/tmp}/nbd-server.log" 2>&1 &
-	NBD_SERVER_PID=$!
-	_defer _kill_pid "$NBD_SERVER_PID"
-	_wait_for "nbd-server" 30 nbd-client -l 127.0.0.1
+	rm -f /run/nbd-server.pid
+	nbd-server -C /tmp/nbd.conf -p /run/nbd-server.pid >>"${IOHANG_RESULTS:-/tmp}/nbd-server.log" 2>&1 ||
+		_fail "nbd-server did not start"
+	_wait_for "nbd-server's pid file" 30 [ -s /run/nbd-server.pid ]
+	NBD_SERVER_PID=$(cat /run/nbd-server.pid)
+	_defer _nbd_server_stop "$NBD_SERVER_PID"
+	# Not `nbd-client -l`: nbd-server answered listings only after many
+	# seconds in the guest, while connections were served at once.
+	_wait_for "nbd-server to listen" 30 _nbd_listening
 	_log "nbd-server $NBD_SERVER_PID exports $file as $name"
 }
 
+_nbd_listening() {
+	grep -q ':2A39 00000000:0000 0A' /proc/net/tcp
+}
+
+# _nbd_server_kill: SIGKILL the server and its connection processes.
 _nbd_server_kill() {
-	kill -KILL "$NBD_SERVER_PID"
-	wait "$NBD_SERVER_PID" 2>/dev/null || true
+	kill -KILL -- "-$NBD_SERVER_PID" 2>/dev/null || kill -KILL "$NBD_SERVER_PID"
+}
+
+_nbd_server_stop() {
+	kill -KILL -- "-$1" 2>/dev/null || true
 }
 
 # _nbd_connect NAME DEV [nbd-client options...]: connect DEV to export NAME
@@ -234,10 +250,15 @@ _nbd_server_kill() {
 _nbd_connect() {
 	local name=$1 dev=$2
 	shift 2
-	nbd-client 127.0.0.1 "$dev" -N "$name" "$@" >>"$FULL" 2>&1 ||
+	timeout 60 nbd-client 127.0.0.1 "$dev" -N "$name" "$@" >>"$FULL" 2>&1 ||
 		_fail "nbd-client could not connect $dev to $name"
 	_defer _nbd_disconnect "$dev"
-	_wait_for "$dev's size" 30 test "$(blockdev --getsz "$dev" 2>/dev/null || echo 0)" -gt 0
+	_wait_for "$dev's size" 30 _nbd_has_size "$dev"
+	_log "$dev connected to $name"
+}
+
+_nbd_has_size() {
+	[[ $(cat "/sys/block/${1#/dev/}/size") -gt 0 ]]
 }
 
 _nbd_disconnect() {
