@@ -250,10 +250,10 @@ _nbd_server_stop() {
 _nbd_connect() {
 	local name=$1 dev=$2
 	shift 2
-	timeout 60 nbd-client 127.0.0.1 "$dev" -N "$name" "$@" >>"$FULL" 2>&1 ||
+	timeout 180 nbd-client 127.0.0.1 "$dev" -N "$name" "$@" >>"$FULL" 2>&1 ||
 		_fail "nbd-client could not connect $dev to $name"
 	_defer _nbd_disconnect "$dev"
-	_wait_for "$dev's size" 30 _nbd_has_size "$dev"
+	_wait_for "$dev's size" 60 _nbd_has_size "$dev"
 	_log "$dev connected to $name"
 }
 
