@@ -11,31 +11,54 @@ bench_die() {
 	exit 2
 }
 
+# bench_release FLAVOUR: the release vm-run boots for FLAVOUR (6.1, 6.12:
+# the newest /boot/vmlinuz-<flavour>.* with headers; else FLAVOUR itself).
+bench_release() {
+	local img rel best=
+	case "$1" in
+	6.1 | 6.12)
+		for img in /boot/vmlinuz-"$1".*; do
+			[[ -e $img ]] || continue
+			rel=${img#/boot/vmlinuz-}
+			[[ -e /lib/modules/$rel/build ]] && best+="$rel"$'\n'
+		done
+		printf '%s' "$best" | sort -V | tail -n 1
+		;;
+	*) echo "$1" ;;
+	esac
+}
+
 # bench_prepare NAME: builds the module (unless BENCH_NO_BUILD=1), makes the
 # results folder ($RESULTS, default <build>/bench-results/NAME-<time>) and
 # copies the module for $KERNEL into it, so a concurrent rebuild cannot
 # change what is measured halfway.  Sets RESULTS and MODULE_COPY.
 bench_prepare() {
-	local name=$1 ko
+	local name=$1 ko rel dir
 	if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
 		cmake --build "$BENCH_BUILD" --target module >&2 || bench_die "module build failed"
 	fi
 	RESULTS=${RESULTS:-$BENCH_BUILD/bench-results/$name-${KERNEL}-$(date -u +%Y%m%d-%H%M%S)}
 	mkdir -p "$RESULTS"
 	RESULTS=$(cd "$RESULTS" && pwd)
-	# The module folder is named after the headers' kernel.release (see
-	# vm-run's module_build_name); find the one matching this flavour.
-	case "$KERNEL" in
-	6.1) ko=$(ls -d "$BENCH_BUILD"/module/6.1.*/kernel/dm-iohang.ko 2>/dev/null | sort -V | tail -n 1) ;;
-	6.12) ko=$(ls -d "$BENCH_BUILD"/module/6.12.*/kernel/dm-iohang.ko 2>/dev/null | sort -V | tail -n 1) ;;
-	*) ko=$(ls -d "$BENCH_BUILD"/module/"$KERNEL"/kernel/dm-iohang.ko 2>/dev/null) ;;
-	esac
-	[[ -n $ko && -e $ko ]] || bench_die "no dm-iohang.ko for kernel $KERNEL under $BENCH_BUILD/module"
+	# The module folder is named as vm-run expects it: by the release the
+	# guest boots (uname -r), which for 6.1 and 6.12 is the newest
+	# /boot/vmlinuz-<flavour>.* with headers.  Older build trees named it
+	# after the headers' kernel.release (6.1.x for Debian's 6.1): tried too.
+	ko=
+	for rel in $(bench_release "$KERNEL"); do
+		for dir in "$rel" "$(head -n 1 "/lib/modules/$rel/build/include/config/kernel.release" 2>/dev/null)"; do
+			if [[ -n $dir && -e $BENCH_BUILD/module/$dir/kernel/dm-iohang.ko ]]; then
+				ko=$BENCH_BUILD/module/$dir/kernel/dm-iohang.ko
+				break 2
+			fi
+		done
+	done
+	[[ -n $ko ]] || bench_die "no dm-iohang.ko for kernel $KERNEL under $BENCH_BUILD/module"
 	MODULE_COPY=$RESULTS/dm-iohang.ko
 	cp "$ko" "$MODULE_COPY"
 	{
 		echo "source: $(git -C "$BENCH_SRC" rev-parse HEAD 2>/dev/null)$(git -C "$BENCH_SRC" diff --quiet HEAD -- kernel include 2>/dev/null || echo ' (kernel/ or include/ modified)')"
-		echo "module: $ko sha256 $(sha256sum "$MODULE_COPY" | cut -d' ' -f1)"
+		echo "module: $ko (built $(date -u -r "$ko" +%FT%TZ)) sha256 $(sha256sum "$MODULE_COPY" | cut -d' ' -f1)"
 		echo "host: $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 		echo "qemu: $(qemu-system-x86_64 --version | head -n 1)"
 		echo "fio: $(fio --version)"
