@@ -88,8 +88,13 @@ struct iohang_c {
 	bool retry_requested;
 	bool pushing_back;
 	bool suspended;
-	/* Bios released by fail_all after they came back from a retry. */
+	/*
+	 * Bios released by fail_all, or handed back by a noflush suspend,
+	 * after they came back from a retry: the event that ends the hang
+	 * reports them.
+	 */
 	unsigned int late_released;
+	unsigned int requeued;
 	unsigned long hang_start;
 	unsigned long next_retry;
 	blk_status_t last_error;
@@ -451,6 +456,7 @@ static unsigned int __iohang_end_hang(struct iohang_c *ic)
 	ic->hung = false;
 	ic->probing = false;
 	ic->late_released = 0;
+	ic->requeued = 0;
 	return duration_ms;
 }
 
@@ -594,7 +600,6 @@ static int iohang_hold_failed(struct iohang_c *ic, struct bio *bio,
 {
 	unsigned long flags;
 	int r = DM_ENDIO_INCOMPLETE;
-	bool kick;
 
 	spin_lock_irqsave(&ic->lock, flags);
 	if (ic->pushing_back) {
@@ -608,11 +613,14 @@ static int iohang_hold_failed(struct iohang_c *ic, struct bio *bio,
 	} else {
 		__iohang_hold(ic, bio, ib, error);
 	}
-	kick = ic->nr_events;
+	/*
+	 * Kick under the lock: once it is dropped, removal may free ic as soon
+	 * as nothing is held (see iohang_postsuspend()).
+	 */
+	if (ic->nr_events)
+		iohang_kick(ic);
 	spin_unlock_irqrestore(&ic->lock, flags);
 
-	if (kick)
-		iohang_kick(ic);
 	return r;
 }
 
@@ -623,7 +631,6 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 	bool was_probe = ib->flags & IOHANG_BIO_PROBE;
 	int r = DM_ENDIO_DONE;
 	unsigned long flags;
-	bool kick;
 
 	ib->flags &= ~IOHANG_BIO_PROBE;
 
@@ -641,9 +648,13 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 					     __iohang_end_hang(ic));
 	} else if (ic->pushing_back) {
 		r = DM_ENDIO_REQUEUE;
-		if (__iohang_unhold(ic))
-			__iohang_queue_event(ic, IOHANG_REQUEUE, 0,
+		ic->requeued++;
+		if (__iohang_unhold(ic)) {
+			unsigned int nr_requeued = ic->requeued;
+
+			__iohang_queue_event(ic, IOHANG_REQUEUE, nr_requeued,
 					     __iohang_end_hang(ic));
+		}
 	} else if (ib->release_gen != ic->release_gen || ic->suspended) {
 		/* fail_all was sent while this bio was being resubmitted. */
 		*error = ib->error;
@@ -669,11 +680,12 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 			bio_list_add(&ic->held_bios, bio);
 		r = DM_ENDIO_INCOMPLETE;
 	}
-	kick = ic->nr_events || ic->retry_requested;
+	/* With the timeout at 0 the bio back in the list fails at once. */
+	if (ic->nr_events || ic->retry_requested ||
+	    (r == DM_ENDIO_INCOMPLETE && !ic->timeout_ms))
+		iohang_kick(ic);
 	spin_unlock_irqrestore(&ic->lock, flags);
 
-	if (kick)
-		iohang_kick(ic);
 	return r;
 }
 
@@ -1014,8 +1026,10 @@ static void iohang_presuspend(struct dm_target *ti)
 	bio_list_init(&ic->held_bios);
 	nr_requeued = bio_list_size(&bios);
 	ic->nr_held -= nr_requeued;
+	ic->requeued += nr_requeued;
 	if (ic->hung && !ic->nr_held) {
 		wake_up(&ic->all_released);
+		nr_requeued = ic->requeued;
 		__iohang_queue_event(ic, IOHANG_REQUEUE, nr_requeued,
 				     __iohang_end_hang(ic));
 	}
@@ -1051,7 +1065,10 @@ static void iohang_postsuspend(struct dm_target *ti)
 
 	if (READ_ONCE(ic->nr_held)) {
 		iohang_fail_all(ic);
-		wait_event(ic->all_released, !READ_ONCE(ic->nr_held));
+		/* Under the lock: end_io is done with ic once it lets go. */
+		spin_lock_irq(&ic->lock);
+		wait_event_lock_irq(ic->all_released, !ic->nr_held, ic->lock);
+		spin_unlock_irq(&ic->lock);
 	}
 	flush_delayed_work(&ic->work);
 }

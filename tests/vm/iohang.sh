@@ -100,8 +100,3 @@ _dm_dev() {
 _backing_writes() {
 	awk '{ print $5 }' "/sys/block/$(_dm_dev "$1")/stat"
 }
-
-# _backing_reads NAME: reads completed by the device.
-_backing_reads() {
-	awk '{ print $1 }' "/sys/block/$(_dm_dev "$1")/stat"
-}
