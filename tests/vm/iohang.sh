@@ -100,3 +100,8 @@ _dm_dev() {
 _backing_writes() {
 	awk '{ print $5 }' "/sys/block/$(_dm_dev "$1")/stat"
 }
+
+# _dm_reads NAME: reads the mapped device completed, failed ones included.
+_dm_reads() {
+	awk '{ print $1 }' "/sys/block/$(_dm_dev "$1")/stat"
+}
