@@ -30,11 +30,11 @@ bench_release() {
 
 # bench_prepare NAME: builds the module (unless BENCH_NO_BUILD=1), makes the
 # results folder ($RESULTS, default <build>/bench-results/NAME-<time>) and
-# copies the module for $KERNEL into it, so a concurrent rebuild cannot
+# copies the module for $KERNEL (or the file BENCH_MODULE) into it, so a concurrent rebuild cannot
 # change what is measured halfway.  Sets RESULTS and MODULE_COPY.
 bench_prepare() {
 	local name=$1 ko rel dir
-	if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
+	if [[ ${BENCH_NO_BUILD:-0} != 1 && -z ${BENCH_MODULE:-} ]]; then
 		cmake --build "$BENCH_BUILD" --target module >&2 || bench_die "module build failed"
 	fi
 	RESULTS=${RESULTS:-$BENCH_BUILD/bench-results/$name-${KERNEL}-$(date -u +%Y%m%d-%H%M%S)}
@@ -44,8 +44,8 @@ bench_prepare() {
 	# guest boots (uname -r), which for 6.1 and 6.12 is the newest
 	# /boot/vmlinuz-<flavour>.* with headers.  Older build trees named it
 	# after the headers' kernel.release (6.1.x for Debian's 6.1): tried too.
-	ko=
-	for rel in $(bench_release "$KERNEL"); do
+	ko=${BENCH_MODULE:-}
+	for rel in $(if [[ -z $ko ]]; then bench_release "$KERNEL"; fi); do
 		for dir in "$rel" "$(head -n 1 "/lib/modules/$rel/build/include/config/kernel.release" 2>/dev/null)"; do
 			if [[ -n $dir && -e $BENCH_BUILD/module/$dir/kernel/dm-iohang.ko ]]; then
 				ko=$BENCH_BUILD/module/$dir/kernel/dm-iohang.ko
@@ -53,7 +53,7 @@ bench_prepare() {
 			fi
 		done
 	done
-	[[ -n $ko ]] || bench_die "no dm-iohang.ko for kernel $KERNEL under $BENCH_BUILD/module"
+	[[ -n $ko && -e $ko ]] || bench_die "no dm-iohang.ko for kernel $KERNEL under $BENCH_BUILD/module"
 	MODULE_COPY=$RESULTS/dm-iohang.ko
 	cp "$ko" "$MODULE_COPY"
 	{
