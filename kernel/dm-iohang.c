@@ -666,8 +666,13 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 			__iohang_end_hang(ic);
 			__iohang_queue_event(ic, IOHANG_FAIL_ALL, nr_late, 0);
 		}
-	} else if (!iohang_error_is_retryable(ic, bio, *error)) {
-		/* The device answered: its error ends the wait like success. */
+	} else if (*error == BLK_STS_NOTSUPP) {
+		/*
+		 * Any other failure keeps the bio held, whatever its status:
+		 * an outage changes how it fails (an iSCSI disk fails I/O,
+		 * then goes away until it is replaced).  This one never
+		 * succeeds, so it ends the wait like an answer.
+		 */
 		ic->stats.recovered++;
 		if (__iohang_unhold(ic))
 			__iohang_queue_event(ic, IOHANG_RECOVER, 0,
