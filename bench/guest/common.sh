@@ -4,39 +4,6 @@
 # Helpers shared by the in-guest benchmark scripts (sourced after
 # tests/vm/lib.sh and tests/vm/iohang.sh).
 
-# _bench_null_blk SIZE_MB MEMORY_BACKED: a null_blk device made through
-# configfs (lib.sh's _null_blk always keeps the data; for pure overhead
-# measurement the throughput benchmark does not).  Prints its path.
-_bench_null_blk() {
-	local size=$1 mb=$2 dir name dev i
-	modprobe -q null_blk nr_devices=0 || _fail "cannot load null_blk"
-	mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
-	for ((i = 0; ; i++)); do
-		name=nullb_bench$i
-		dir=/sys/kernel/config/nullb/$name
-		mkdir "$dir" 2>/dev/null && break
-		((i < 64)) || _fail "cannot create a null_blk configfs entry"
-	done
-	_defer _bench_null_blk_remove "$dir"
-	echo "$size" >"$dir/size"
-	echo "$mb" >"$dir/memory_backed"
-	echo 4096 >"$dir/blocksize"
-	echo 1 >"$dir/power"
-	for ((i = 0; i < 50; i++)); do
-		for dev in "/dev/$name" "/dev/nullb$(cat "$dir/index")"; do
-			[[ -b $dev ]] && break 2
-		done
-		sleep 0.1
-	done
-	[[ -b $dev ]] || _fail "the null_blk device $name did not appear"
-	echo "$dev"
-}
-
-_bench_null_blk_remove() {
-	echo 0 >"$1/power" 2>/dev/null || true
-	rmdir "$1"
-}
-
 # _bench_engine DEV: io_uring if a tiny fio read through it works on DEV,
 # else libaio (BENCH_ENGINE forces one).  Sets nothing; prints the engine.
 # The reason for a fallback is logged to stderr.

@@ -129,10 +129,11 @@ _fault_restore() {
 
 # --- devices ------------------------------------------------------------------
 
-# _null_blk SIZE_MB: a memory-backed null_blk device made through configfs;
-# prints its path.  The disk is named after the configfs entry.
+# _null_blk SIZE_MB [MEMORY_BACKED]: a null_blk device made through
+# configfs, keeping its data unless MEMORY_BACKED is 0 (pure overhead, for
+# benchmarks); prints its path.  The disk is named after the configfs entry.
 _null_blk() {
-	local size=$1 dir name dev i
+	local size=$1 memory_backed=${2:-1} dir name dev i
 	modprobe -q null_blk nr_devices=0 || _fail "cannot load null_blk"
 	mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
 	for ((i = 0; ; i++)); do
@@ -143,7 +144,7 @@ _null_blk() {
 	done
 	_defer _null_blk_remove "$dir"
 	echo "$size" >"$dir/size"
-	echo 1 >"$dir/memory_backed"
+	echo "$memory_backed" >"$dir/memory_backed"
 	echo 4096 >"$dir/blocksize"
 	echo 1 >"$dir/power"
 	for ((i = 0; i < 50; i++)); do
