@@ -127,6 +127,42 @@ _fault_restore() {
 	echo "$2" >"$1"
 }
 
+# --- userspace services -------------------------------------------------------
+
+UDEVD=/lib/systemd/systemd-udevd
+# The guest runs chrooted into the host's root; udevd and udevadm refuse to
+# act in a chroot unless told it is fine.
+export SYSTEMD_IGNORE_CHROOT=1
+
+_have_udevd() {
+	_have_program udevadm || return 1
+	[[ -x $UDEVD ]] && return 0
+	SKIP_REASONS+=("systemd-udevd is not installed")
+	return 1
+}
+
+# _udevd_start: a systemd-udevd for the guest (stopped again at exit), with
+# /run/udev/rules.d ready for rules a scenario adds.
+_udevd_start() {
+	mkdir -p /run/udev/rules.d
+	"$UDEVD" >"$FULL.udevd" 2>&1 &
+	_defer _udevd_stop $!
+	sleep 2
+	udevadm control --ping || _fail "systemd-udevd did not start"
+}
+
+_udevd_stop() {
+	udevadm control --exit 2>/dev/null || kill "$1"
+}
+
+# _writable_etc: an overlay over the read-only /etc (upper layer in tmpfs,
+# dropped at exit), for daemons that insist on their configuration there.
+_writable_etc() {
+	mkdir -p /tmp/etc-overlay/upper /tmp/etc-overlay/work
+	mount -t overlay overlay -o lowerdir=/etc,upperdir=/tmp/etc-overlay/upper,workdir=/tmp/etc-overlay/work /etc
+	_defer umount -l /etc
+}
+
 # --- devices ------------------------------------------------------------------
 
 # _null_blk SIZE_MB [MEMORY_BACKED]: a null_blk device made through
