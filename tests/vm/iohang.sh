@@ -86,6 +86,12 @@ _now() {
 	echo "$EPOCHREALTIME"
 }
 
+# PROMPT_MS: how soon something a scenario caused (a message, an error
+# not in retry_on) must show.  A bound, not a measurement: what it rules
+# out is waiting for a 60 s timeout, and on the debug kernel starting one
+# dmsetup takes seconds.
+PROMPT_MS=20000
+
 # _elapsed_ms START
 _elapsed_ms() {
 	awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d\n", (b - a) * 1000 }'
