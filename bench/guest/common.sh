@@ -30,15 +30,18 @@ _bench_module_id() {
 }
 
 
+# jq definitions the benchmarks' JSON lines share: median of an array,
+# and r(n) rounding to 1/n.
+BENCH_JQ_DEFS='def median: sort | if length % 2 == 1 then .[length / 2 | floor]
+	else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+def r(n): . * n | round / n;'
+
 # _bench_json_case CASE ENGINE RAW_CSV LINEAR_CSV IOHANG_CSV GUEST_MS
 _bench_json_case() {
 	local case=$1 engine=$2 raw=$3 lin=$4 ioh=$5 ms=$6
 	jq -cn --arg case "$case" --arg engine "$engine" --arg kernel "$(uname -r)" \
 		--argjson raw "[$raw]" --argjson lin "[$lin]" --argjson ioh "[$ioh]" \
-		--argjson ms "$ms" '
-		def median: sort | if length % 2 == 1 then .[length / 2 | floor]
-			else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-		def r(n): . * n | round / n;
+		--argjson ms "$ms" "$BENCH_JQ_DEFS"'
 		($raw | median) as $rm | ($lin | median) as $lm | ($ioh | median) as $im |
 		{case: $case, engine: $engine, kernel: $kernel,
 		 raw_iops: ($rm | round), linear_iops: ($lm | round), iohang_iops: ($im | round),
