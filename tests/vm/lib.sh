@@ -127,6 +127,21 @@ _fault_restore() {
 	echo "$2" >"$1"
 }
 
+# --- waiting ------------------------------------------------------------------
+
+# _wait_for DESCRIPTION SECONDS CMD [ARGS...]: run CMD every 0.2 s until it
+# succeeds, or fail after SECONDS of wall time.  Write conditions with
+# `[ ... ]`, never `test ...`: in a scenario, test is its own body.
+_wait_for() {
+	local desc=$1 limit=$2 end
+	shift 2
+	end=$((SECONDS + limit))
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < end)) || _fail "timed out after ${limit}s waiting for $desc"
+		sleep 0.2
+	done
+}
+
 # --- userspace services -------------------------------------------------------
 
 UDEVD=/lib/systemd/systemd-udevd
