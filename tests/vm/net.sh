@@ -74,7 +74,7 @@ _tgtd_start() {
 	setsid tgtd -f >>"${IOHANG_RESULTS:-/tmp}/tgtd.log" 2>&1 &
 	TGTD_PID=$!
 	_defer _kill_pid "$TGTD_PID"
-	_wait_for "tgtd's control socket" 30 \
+	_wait_for "tgtd's control socket" 120 \
 		tgtadm --lld iscsi --op show --mode target
 	tgtadm --lld iscsi --op new --mode target --tid 1 -T "$ISCSI_IQN"
 	tgtadm --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 -b "$backing"
@@ -111,7 +111,7 @@ _iscsid_start() {
 	setsid iscsid -f >>"${IOHANG_RESULTS:-/tmp}/iscsid.log" 2>&1 &
 	ISCSID_PID=$!
 	_defer _kill_pid "$ISCSID_PID"
-	_wait_for "iscsid's control socket" 30 _iscsid_listening
+	_wait_for "iscsid's control socket" 120 _iscsid_listening
 }
 
 _iscsid_listening() {
@@ -136,7 +136,7 @@ _iscsi_node_set() {
 _iscsi_login() {
 	iscsiadm -m node -T "$ISCSI_IQN" -p "$ISCSI_PORTAL" --login >/dev/null
 	_defer _iscsi_logout
-	_wait_for "the iSCSI disk" 60 _iscsi_disk
+	_wait_for "the iSCSI disk" 120 _iscsi_disk
 	ISCSI_DEV=/dev/$(_iscsi_disk)
 	_log "logged in to $ISCSI_IQN: $ISCSI_DEV"
 }
@@ -210,12 +210,12 @@ EOF
 	rm -f /run/nbd-server.pid
 	nbd-server -C /tmp/nbd.conf -p /run/nbd-server.pid >>"${IOHANG_RESULTS:-/tmp}/nbd-server.log" 2>&1 ||
 		_fail "nbd-server did not start"
-	_wait_for "nbd-server's pid file" 30 [ -s /run/nbd-server.pid ]
+	_wait_for "nbd-server's pid file" 120 [ -s /run/nbd-server.pid ]
 	NBD_SERVER_PID=$(cat /run/nbd-server.pid)
 	_defer _nbd_server_stop "$NBD_SERVER_PID"
 	# Not `nbd-client -l`: nbd-server answered listings only after many
 	# seconds in the guest, while connections were served at once.
-	_wait_for "nbd-server to listen" 30 _nbd_listening
+	_wait_for "nbd-server to listen" 120 _nbd_listening
 	_log "nbd-server $NBD_SERVER_PID exports $file as $name"
 }
 
@@ -240,7 +240,7 @@ _nbd_connect() {
 	timeout 180 nbd-client 127.0.0.1 "$dev" -N "$name" "$@" >>"$FULL" 2>&1 ||
 		_fail "nbd-client could not connect $dev to $name"
 	_defer _nbd_disconnect "$dev"
-	_wait_for "$dev's size" 60 _nbd_has_size "$dev"
+	_wait_for "$dev's size" 120 _nbd_has_size "$dev"
 	_log "$dev connected to $name"
 }
 
