@@ -162,8 +162,7 @@ _udevd_start() {
 	mkdir -p /run/udev/rules.d
 	"$UDEVD" >"$FULL.udevd" 2>&1 &
 	_defer _udevd_stop $!
-	sleep 2
-	udevadm control --ping || _fail "systemd-udevd did not start"
+	_wait_for "systemd-udevd to answer" 60 udevadm control --ping
 }
 
 _udevd_stop() {
