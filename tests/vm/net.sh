@@ -21,6 +21,8 @@
 
 ISCSI_IQN=iqn.2026-11.test:disk
 ISCSI_PORTAL=127.0.0.1:3260
+# Where tgtd listens while its target is being configured (_tgtd_start).
+ISCSI_STAGING_PORTAL=127.0.0.1:3261
 # The session's failure timeouts: the initiator sends a NOP-Out every
 # NOOP_INTERVAL s and declares the connection dead NOOP_TIMEOUT s after an
 # unanswered one; replacement_timeout s later the queued commands fail.
@@ -68,10 +70,19 @@ _kill_pid() {
 
 # _tgtd_start BACKING: start tgtd and export BACKING (a file or block
 # device) as LUN 1 of $ISCSI_IQN to everyone.  Sets TGTD_PID.
+#
+# tgtd listens on a spare port while the target is configured and opens
+# $ISCSI_PORTAL only when the LUN is ready.  A restarted tgtd that listened
+# on the portal at once would let a recovering initiator in before the
+# target exists; tgtd then closes the connection, and if that happens
+# between iscsid's bind and set_param of a reopen, iscsid 2.1.8 retries the
+# bind forever ("can't bind conn 1:0 to session 1, retcode -107": open-iscsi
+# issue 387) and the session never comes back.
 _tgtd_start() {
 	local backing=$1
 	mkdir -p /run/tgtd
-	setsid tgtd -f >>"${IOHANG_RESULTS:-/tmp}/tgtd.log" 2>&1 &
+	setsid tgtd -f --iscsi portal="$ISCSI_STAGING_PORTAL" \
+		>>"${IOHANG_RESULTS:-/tmp}/tgtd.log" 2>&1 &
 	TGTD_PID=$!
 	_defer _kill_pid "$TGTD_PID"
 	_wait_for "tgtd's control socket" 120 \
@@ -79,6 +90,8 @@ _tgtd_start() {
 	tgtadm --lld iscsi --op new --mode target --tid 1 -T "$ISCSI_IQN"
 	tgtadm --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 -b "$backing"
 	tgtadm --lld iscsi --op bind --mode target --tid 1 -I ALL
+	tgtadm --lld iscsi --op new --mode portal --param portal="$ISCSI_PORTAL"
+	tgtadm --lld iscsi --op delete --mode portal --param portal="$ISCSI_STAGING_PORTAL"
 	_log "tgtd $TGTD_PID exports $backing as $ISCSI_IQN"
 }
 
