@@ -92,6 +92,12 @@ _now() {
 # dmsetup takes seconds.
 PROMPT_MS=20000
 
+# LONG_TIMEOUT_MS: an iohang timeout for scenarios that hold I/O but test
+# something other than the timeout: ten minutes, which no passing run
+# reaches.  60 s expired on the debug kernel while two debug guests and
+# other VMs shared the host's two cores.
+LONG_TIMEOUT_MS=600000
+
 # _elapsed_ms START
 _elapsed_ms() {
 	awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d\n", (b - a) * 1000 }'

@@ -10,7 +10,10 @@
 # helpers is torn down in reverse order when it exits, whatever happened.
 #
 # The environment comes from tests/vm/vm-run: IOHANG_SRC, IOHANG_BUILD,
-# IOHANG_MODULE, IOHANG_KERNEL, IOHANG_RESULTS, IOHANGCTL, DM_DISABLE_UDEV=1.
+# IOHANG_MODULE, IOHANG_KERNEL, IOHANG_RESULTS, IOHANGCTL, DM_DISABLE_UDEV=1;
+# from tests/vm/CMakeLists.txt IOHANG_SLOWDOWN, how much slower than the
+# Debian kernels this kernel runs (3 for the debug kernel): _wait_for
+# allows that many times its limit.
 
 set -eEuo pipefail
 
@@ -133,7 +136,7 @@ _fault_restore() {
 # succeeds, or fail after SECONDS of wall time.  Write conditions with
 # `[ ... ]`, never `test ...`: in a scenario, test is its own body.
 _wait_for() {
-	local desc=$1 limit=$2 end
+	local desc=$1 limit=$(($2 * ${IOHANG_SLOWDOWN:-1})) end
 	shift 2
 	end=$((SECONDS + limit))
 	until "$@" >/dev/null 2>&1; do

@@ -250,11 +250,37 @@ _nbd_server_stop() {
 _nbd_connect() {
 	local name=$1 dev=$2
 	shift 2
-	timeout 180 nbd-client 127.0.0.1 "$dev" -N "$name" "$@" >>"$FULL" 2>&1 ||
-		_fail "nbd-client could not connect $dev to $name"
+	# A connection took 5-30 s in the guest on the Debian kernels (5 s of
+	# it before the server's greeting), minutes on a loaded debug kernel.
+	local limit=$((180 * ${IOHANG_SLOWDOWN:-1})) pid end
+	nbd-client 127.0.0.1 "$dev" -N "$name" "$@" >>"$FULL" 2>&1 &
+	pid=$!
+	end=$((SECONDS + limit))
+	while kill -0 "$pid" 2>/dev/null && ((SECONDS < end)); do
+		sleep 0.2
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		_nbd_report "$pid"
+		kill -KILL "$pid"
+		_fail "nbd-client could not connect $dev to $name within ${limit}s"
+	fi
+	wait "$pid" || _fail "nbd-client could not connect $dev to $name (exit $?)"
 	_defer _nbd_disconnect "$dev"
 	_wait_for "$dev's size" 120 _nbd_has_size "$dev"
 	_log "$dev connected to $name"
+}
+
+# _nbd_report CLIENT_PID: what nbd-client, the server's processes and
+# their sockets are doing, for a connection that does not come up.
+_nbd_report() {
+	local pid
+	ss -tanp 2>&1 | grep -E ':10809|State' || true
+	for pid in "$1" $(pgrep nbd-server); do
+		echo "$(cat "/proc/$pid/comm") $pid: state $(awk '{ print $3 }' "/proc/$pid/stat")," \
+			"wchan $(cat "/proc/$pid/wchan" 2>/dev/null), utime+stime" \
+			"$(awk '{ print $14 + $15 }' "/proc/$pid/stat") ticks"
+		cat "/proc/$pid/stack" 2>/dev/null || true
+	done
 }
 
 _nbd_has_size() {
