@@ -17,6 +17,8 @@
 
 set -eEuo pipefail
 
+IOHANG_SLOWDOWN=${IOHANG_SLOWDOWN:-1}
+
 SKIP_REASONS=()
 TEST_NAME=$(basename "$0")
 # Where scenarios send noisy output (blktests' $FULL).
@@ -136,7 +138,7 @@ _fault_restore() {
 # succeeds, or fail after SECONDS of wall time.  Write conditions with
 # `[ ... ]`, never `test ...`: in a scenario, test is its own body.
 _wait_for() {
-	local desc=$1 limit=$(($2 * ${IOHANG_SLOWDOWN:-1})) end
+	local desc=$1 limit=$(($2 * IOHANG_SLOWDOWN)) end
 	shift 2
 	end=$((SECONDS + limit))
 	until "$@" >/dev/null 2>&1; do

@@ -252,7 +252,7 @@ _nbd_connect() {
 	shift 2
 	# A connection took 5-30 s in the guest on the Debian kernels (5 s of
 	# it before the server's greeting), minutes on a loaded debug kernel.
-	local limit=$((180 * ${IOHANG_SLOWDOWN:-1})) pid end
+	local limit=$((180 * IOHANG_SLOWDOWN)) pid end
 	nbd-client 127.0.0.1 "$dev" -N "$name" "$@" >>"$FULL" 2>&1 &
 	pid=$!
 	end=$((SECONDS + limit))
