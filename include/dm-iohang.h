@@ -12,7 +12,7 @@
 
 #define DM_IOHANG_TARGET_NAME		"iohang"
 #define DM_IOHANG_VERSION_MAJOR		1
-#define DM_IOHANG_VERSION_MINOR		0
+#define DM_IOHANG_VERSION_MINOR		1
 #define DM_IOHANG_VERSION_PATCH		0
 
 /*
@@ -73,6 +73,8 @@
 /* Uevents: KOBJ_CHANGE on the dm disk, one per state transition. */
 #define DM_IOHANG_UEVENT_TARGET		"DM_TARGET"
 #define DM_IOHANG_UEVENT_ACTION		"DM_ACTION"
+/* Increases with every event the module sends (since 1.1.0). */
+#define DM_IOHANG_UEVENT_SEQNUM		"DM_SEQNUM"
 #define DM_IOHANG_UEVENT_NAME		"DM_NAME"
 #define DM_IOHANG_UEVENT_UUID		"DM_UUID"
 #define DM_IOHANG_UEVENT_HELD		"DM_IOHANG_HELD"

@@ -12,13 +12,15 @@
 
 #include <linux/bio.h>
 
+/*
+ * No integrity payload: iohang does not pass integrity
+ * (DM_TARGET_PASSES_INTEGRITY), so its clones never carry one, and on 6.1
+ * bio_endio() would have freed it before end_io anyway.
+ */
 struct iohang_bio_record {
 	struct block_device *bdev;
 	struct bvec_iter iter;
 	bio_end_io_t *end_io;
-#ifdef CONFIG_BLK_DEV_INTEGRITY
-	struct bio_integrity_payload *integrity;
-#endif
 	int remaining;
 	unsigned short flags;
 };
@@ -29,18 +31,17 @@ static inline void iohang_bio_record(struct iohang_bio_record *rec,
 	rec->bdev = bio->bi_bdev;
 	rec->iter = bio->bi_iter;
 	rec->end_io = bio->bi_end_io;
-#ifdef CONFIG_BLK_DEV_INTEGRITY
-	rec->integrity = bio->bi_integrity;
-#endif
 	rec->remaining = atomic_read(&bio->__bi_remaining);
 	rec->flags = bio->bi_flags;
 }
 
 /*
  * Completion consumed the iterator and, for chained bios, the remaining
- * count; bio_endio() also ran the throttling and QoS hooks that the saved
- * flags do not yet mark as done.  Restoring all of them makes the bio look
- * as it did when it was first mapped.
+ * count, and bio_endio() dropped the cgroup association: the resubmission
+ * takes it again from the original bio (dm_submit_bio_remap()).  The saved
+ * flags clear what the first attempt marked as done (throttled, accounted
+ * to the cgroup), so the retry is throttled and counted like a first
+ * attempt.
  */
 static inline void iohang_bio_restore(const struct iohang_bio_record *rec,
 				      struct bio *bio)
@@ -48,9 +49,6 @@ static inline void iohang_bio_restore(const struct iohang_bio_record *rec,
 	bio->bi_bdev = rec->bdev;
 	bio->bi_iter = rec->iter;
 	bio->bi_end_io = rec->end_io;
-#ifdef CONFIG_BLK_DEV_INTEGRITY
-	bio->bi_integrity = rec->integrity;
-#endif
 	atomic_set(&bio->__bi_remaining, rec->remaining);
 	bio->bi_flags = rec->flags;
 }

@@ -11,6 +11,7 @@
 #include <linux/blkdev.h>
 #include <linux/jiffies.h>
 #include <linux/kobject.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -79,13 +80,25 @@ struct iohang_c {
 	spinlock_t lock;	/* protects everything below */
 	unsigned int timeout_ms;
 	unsigned int retry_interval_ms;
-	/* Bios waiting for their next resubmission, oldest first. */
+	/*
+	 * Bios waiting for their next resubmission.  Bios that have not been
+	 * retried yet are in the order they failed; the worker takes the list
+	 * out to walk it and puts what it keeps back in front.
+	 */
 	struct bio_list held_bios;
-	/* Bios owned by iohang: in held_bios or resubmitted and not back. */
+	/* Bios back from a resubmission, for the worker to complete. */
+	struct bio_list done_bios;
+	/*
+	 * Bios owned by iohang: held, resubmitted and not back, or waiting to
+	 * be completed.  A bio leaves the count only once bio_endio() has
+	 * returned, so when it drops to 0 dm core is done with all of them.
+	 */
 	unsigned int nr_held;
 	bool hung;
 	bool probing;
 	bool retry_requested;
+	/* The held bios need a walk now: a new timeout applies to them. */
+	bool walk_requested;
 	bool pushing_back;
 	bool suspended;
 	/*
@@ -97,6 +110,7 @@ struct iohang_c {
 	unsigned int requeued;
 	unsigned long hang_start;
 	unsigned long next_retry;
+	unsigned long next_expiry;
 	blk_status_t last_error;
 	/* Bumped by fail_all, so resubmitted bios fail when they return. */
 	unsigned int release_gen;
@@ -105,12 +119,21 @@ struct iohang_c {
 	struct iohang_stats stats;
 
 	struct delayed_work work;
+	struct work_struct event_work;
 	wait_queue_head_t all_released;
+
+	/*
+	 * The device's name and uuid when an event was last sent (or the
+	 * table loaded): at removal dm_copy_name_and_uuid() fails, and the
+	 * last events still name the device.  Only the event work uses them.
+	 */
+	char name[DM_NAME_LEN];
+	char uuid[DM_UUID_LEN];
 };
 
 enum feature_flag_bits {
-	PROBE,
-	HOLD_NEW_IO,
+	IOHANG_FEATURE_PROBE,
+	IOHANG_FEATURE_HOLD_NEW_IO,
 };
 
 enum iohang_bio_flags {
@@ -123,8 +146,13 @@ struct iohang_bio {
 	struct iohang_bio_record record;
 	unsigned long first_failure;
 	unsigned int release_gen;
+	/* The status of the first failure: what the bio fails with at last. */
 	blk_status_t error;
+	/* The status the worker completes the bio with, once it is back. */
+	blk_status_t final_status;
 	u8 flags;
+	/* What the bio ends the hang with, if it is the last one held. */
+	u8 closing_action;
 };
 
 /* The completion statuses retry_on can name, in canonical order. */
@@ -142,6 +170,23 @@ static const struct {
 #define IOHANG_RETRY_ON_DEFAULT BIT(0)
 
 static struct workqueue_struct *kiohangd;
+
+/*
+ * dm_next_uevent_seq() is not exported to modules; in tree DM_SEQNUM would
+ * come from it.  One counter for the module orders every iohang event,
+ * across table reloads too.
+ */
+static atomic_t iohang_uevent_seq = ATOMIC_INIT(0);
+
+/* Debug counters: the worker's longest run, and its longest with IRQs off. */
+static unsigned int longest_work_us;
+module_param(longest_work_us, uint, 0644);
+MODULE_PARM_DESC(longest_work_us,
+		 "Longest run of the retry worker in microseconds (write 0 to reset)");
+static unsigned int longest_locked_us;
+module_param(longest_locked_us, uint, 0644);
+MODULE_PARM_DESC(longest_locked_us,
+		 "Longest time the retry worker held a device's lock, in microseconds (write 0 to reset)");
 
 /*
  * sscanf("%u") silently truncates values beyond 32 bits, so numbers are
@@ -219,7 +264,7 @@ static int parse_features(struct dm_arg_set *as, struct iohang_c *ic,
 		argc--;
 
 		if (!strcasecmp(arg_name, DM_IOHANG_OPT_PROBE)) {
-			if (test_and_set_bit(PROBE, &ic->flags)) {
+			if (test_and_set_bit(IOHANG_FEATURE_PROBE, &ic->flags)) {
 				ti->error = "Feature probe duplicated";
 				return -EINVAL;
 			}
@@ -227,7 +272,7 @@ static int parse_features(struct dm_arg_set *as, struct iohang_c *ic,
 		}
 
 		if (!strcasecmp(arg_name, DM_IOHANG_OPT_HOLD_NEW_IO)) {
-			if (test_and_set_bit(HOLD_NEW_IO, &ic->flags)) {
+			if (test_and_set_bit(IOHANG_FEATURE_HOLD_NEW_IO, &ic->flags)) {
 				ti->error = "Feature hold_new_io duplicated";
 				return -EINVAL;
 			}
@@ -299,6 +344,8 @@ static void iohang_dtr(struct dm_target *ti)
 	struct iohang_c *ic = ti->private;
 
 	cancel_delayed_work_sync(&ic->work);
+	/* Postsuspend queued the last events: they name the device still. */
+	flush_work(&ic->event_work);
 	/* Suspend waited for every held bio, so none can be left. */
 	WARN_ON_ONCE(ic->nr_held);
 	if (ic->dev)
@@ -307,6 +354,7 @@ static void iohang_dtr(struct dm_target *ti)
 }
 
 static void iohang_work(struct work_struct *work);
+static void iohang_event_work(struct work_struct *work);
 
 /*
  * Construct an iohang mapping:
@@ -346,7 +394,9 @@ static int iohang_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	ic->ti = ti;
 	spin_lock_init(&ic->lock);
 	bio_list_init(&ic->held_bios);
+	bio_list_init(&ic->done_bios);
 	INIT_DELAYED_WORK(&ic->work, iohang_work);
+	INIT_WORK(&ic->event_work, iohang_event_work);
 	init_waitqueue_head(&ic->all_released);
 	ic->retry_interval_ms = DM_IOHANG_DEFAULT_RETRY_INTERVAL_MS;
 
@@ -355,8 +405,7 @@ static int iohang_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	devname = dm_shift_arg(&as);
 
 	r = -EINVAL;
-	if (kstrtoull(dm_shift_arg(&as), 10, &start) ||
-	    start != (sector_t)start) {
+	if (kstrtoull(dm_shift_arg(&as), 10, &start)) {
 		ti->error = "Invalid device sector";
 		goto bad;
 	}
@@ -390,6 +439,15 @@ static int iohang_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		goto bad;
 	}
 
+	/*
+	 * A table is loaded into a device that has its name already; if it
+	 * has none (an early-boot table), events carry empty ones until the
+	 * first event that can read them.
+	 */
+	if (dm_copy_name_and_uuid(dm_table_get_md(ti->table), ic->name,
+				  ic->uuid))
+		DMDEBUG("table loaded into a device without a name");
+
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = 1;
 	ti->num_secure_erase_bios = 1;
@@ -407,16 +465,28 @@ static void iohang_kick(struct iohang_c *ic)
 	mod_delayed_work(kiohangd, &ic->work, 0);
 }
 
+/*
+ * Events are sent by their own work item, never by the worker that moves
+ * held I/O: a uevent allocates and takes dm's global locks.  Whoever
+ * queues an event schedules the work once the I/O it moved has moved.
+ */
+static void iohang_send_events_later(struct iohang_c *ic)
+{
+	if (READ_ONCE(ic->nr_events))
+		schedule_work(&ic->event_work);
+}
+
+/* @held is the number of bios held right after the transition. */
 static void __iohang_queue_event(struct iohang_c *ic,
-				 enum iohang_action action,
-				 unsigned int count, unsigned int duration_ms)
+				 enum iohang_action action, unsigned int count,
+				 unsigned int duration_ms, unsigned int held)
 {
 	struct iohang_event *ev;
 
 	lockdep_assert_held(&ic->lock);
 
 	/*
-	 * The work item normally empties this queue within moments; if it
+	 * The event work normally empties this queue within moments; if it
 	 * fills up, the newest event overwrites the last, so the final state
 	 * is always reported.
 	 */
@@ -426,7 +496,7 @@ static void __iohang_queue_event(struct iohang_c *ic,
 	ev->action = action;
 	ev->count = count;
 	ev->duration_ms = duration_ms;
-	ev->held = ic->nr_held;
+	ev->held = held;
 	ev->error = ic->last_error;
 }
 
@@ -440,7 +510,7 @@ static void __iohang_start_hang(struct iohang_c *ic)
 	ic->hang_start = now;
 	ic->next_retry = now + msecs_to_jiffies(ic->retry_interval_ms);
 	ic->stats.hang_events++;
-	__iohang_queue_event(ic, IOHANG_HANG, 0, 0);
+	__iohang_queue_event(ic, IOHANG_HANG, 0, 0, ic->nr_held);
 }
 
 /* Returns how long the hang lasted, in milliseconds. */
@@ -460,29 +530,87 @@ static unsigned int __iohang_end_hang(struct iohang_c *ic)
 	return duration_ms;
 }
 
-/* A held bio leaves iohang's hands; returns true if the device is now ok. */
-static bool __iohang_unhold(struct iohang_c *ic)
+/* What the event that ends a hang reports. */
+struct iohang_hang_end {
+	unsigned int duration_ms;
+	unsigned int late_released;
+	unsigned int requeued;
+};
+
+/*
+ * @nr bios have left iohang's hands: bio_endio() has returned for each.
+ * Returns true if they were the last, which ends the hang (@end).
+ */
+static bool __iohang_drop(struct iohang_c *ic, unsigned int nr,
+			  struct iohang_hang_end *end)
 {
 	lockdep_assert_held(&ic->lock);
 
-	ic->nr_held--;
-	if (!ic->nr_held)
-		wake_up(&ic->all_released);
-	return !ic->nr_held && ic->hung;
+	if (WARN_ON_ONCE(nr > ic->nr_held))
+		nr = ic->nr_held;
+	ic->nr_held -= nr;
+	if (ic->nr_held)
+		return false;
+	wake_up(&ic->all_released);
+	if (!ic->hung)
+		return false;
+
+	end->late_released = ic->late_released;
+	end->requeued = ic->requeued;
+	end->duration_ms = __iohang_end_hang(ic);
+	return true;
 }
 
-static bool iohang_error_is_retryable(struct iohang_c *ic, struct bio *bio,
-				      blk_status_t error)
+/* The hang ended with what happened to the last held bio. */
+static void __iohang_queue_closing(struct iohang_c *ic,
+				   enum iohang_action action,
+				   const struct iohang_hang_end *end)
+{
+	switch (action) {
+	case IOHANG_RECOVER:
+		__iohang_queue_event(ic, action, 0, end->duration_ms, 0);
+		break;
+	case IOHANG_REQUEUE:
+		__iohang_queue_event(ic, action, end->requeued,
+				     end->duration_ms, 0);
+		break;
+	case IOHANG_FAIL_ALL:
+		__iohang_queue_event(ic, action, end->late_released, 0, 0);
+		break;
+	case IOHANG_HANG:
+	case IOHANG_TIMEOUT:
+		/* Reported with the bios it failed. */
+		break;
+	}
+}
+
+static bool iohang_status_in_retry_on(struct iohang_c *ic, blk_status_t error)
 {
 	int i;
 
-	if (bio->bi_opf & (REQ_RAHEAD | REQ_FAILFAST_MASK))
-		return false;
 	for (i = 0; i < ARRAY_SIZE(iohang_statuses); i++)
 		if ((ic->retry_on & BIT(i)) &&
 		    iohang_statuses[i].status == error)
 			return true;
 	return false;
+}
+
+static bool iohang_error_is_retryable(struct iohang_c *ic, struct bio *bio,
+				      blk_status_t error)
+{
+	if (bio->bi_opf & (REQ_RAHEAD | REQ_FAILFAST_MASK))
+		return false;
+	return iohang_status_in_retry_on(ic, error);
+}
+
+/*
+ * dm core clears its noflush flag before presuspend_undo when a noflush
+ * suspend is interrupted, and turns a requeue outside one into EIO: like
+ * dm-mpath's __must_push_back(), ask it at the moment of the decision.
+ */
+static bool iohang_must_push_back(struct iohang_c *ic)
+{
+	return READ_ONCE(ic->pushing_back) && dm_noflush_suspending(ic->ti);
 }
 
 static void iohang_remap(struct iohang_c *ic, struct bio *bio)
@@ -504,17 +632,53 @@ static void iohang_release(struct bio *bio, blk_status_t error)
 	bio_endio(bio);
 }
 
-static void iohang_release_list(struct bio_list *bios, bool requeue)
+/* Complete every bio of @bios with the error of its first failure. */
+static unsigned int iohang_fail_list(struct bio_list *bios)
 {
 	struct iohang_bio *ib;
+	unsigned int nr = 0;
 	struct bio *bio;
 
 	while ((bio = bio_list_pop(bios))) {
 		ib = dm_per_bio_data(bio, sizeof(*ib));
-		iohang_release(bio, requeue ? BLK_STS_DM_REQUEUE : ib->error);
+		iohang_release(bio, ib->error);
+		nr++;
 	}
+	return nr;
 }
 
+/*
+ * Hand @bios back to dm core to requeue, if the noflush suspend is still
+ * on; the others go to @rehold.
+ */
+static unsigned int iohang_requeue_list(struct iohang_c *ic,
+					struct bio_list *bios,
+					struct bio_list *rehold)
+{
+	struct iohang_bio *ib;
+	unsigned int nr = 0;
+	struct bio *bio;
+
+	while ((bio = bio_list_pop(bios))) {
+		if (!iohang_must_push_back(ic)) {
+			ib = dm_per_bio_data(bio, sizeof(*ib));
+			ib->flags &= ~IOHANG_BIO_PROBE;
+			bio_list_add(rehold, bio);
+			continue;
+		}
+		iohang_release(bio, BLK_STS_DM_REQUEUE);
+		nr++;
+	}
+	return nr;
+}
+
+/*
+ * Resubmit as the first attempt was submitted: dm_submit_bio_remap() gives
+ * the bio back the cgroup of the original bio (bio_endio() dropped it),
+ * traces the remap and accounts the I/O once.  It may block, never fail
+ * for being asked not to: a burst of held bios has to wait for tags, and
+ * the device may have lost nowait support since the first attempt.
+ */
 static void iohang_resubmit_list(struct iohang_c *ic, struct bio_list *bios,
 				 unsigned int gen)
 {
@@ -527,9 +691,10 @@ static void iohang_resubmit_list(struct iohang_c *ic, struct bio_list *bios,
 		ib = dm_per_bio_data(bio, sizeof(*ib));
 		iohang_bio_restore(&ib->record, bio);
 		iohang_remap(ic, bio);
+		bio->bi_opf &= ~(REQ_NOWAIT | REQ_POLLED);
 		ib->release_gen = gen;
 		bio->bi_status = BLK_STS_OK;
-		submit_bio_noacct(bio);
+		dm_submit_bio_remap(bio, NULL);
 	}
 	blk_finish_plug(&plug);
 }
@@ -541,6 +706,8 @@ static void iohang_resubmit_list(struct iohang_c *ic, struct bio_list *bios,
 static void __iohang_hold(struct iohang_c *ic, struct bio *bio,
 			  struct iohang_bio *ib, blk_status_t error)
 {
+	unsigned long expiry;
+
 	lockdep_assert_held(&ic->lock);
 
 	ib->flags = IOHANG_BIO_HELD;
@@ -550,8 +717,18 @@ static void __iohang_hold(struct iohang_c *ic, struct bio *bio,
 	ic->last_error = error;
 	ic->nr_held++;
 	bio_list_add(&ic->held_bios, bio);
-	if (!ic->hung)
+
+	expiry = ib->first_failure + msecs_to_jiffies(ic->timeout_ms);
+	if (!ic->hung) {
 		__iohang_start_hang(ic);
+		ic->next_expiry = expiry;
+		/* The worker arms the retry clock and sends the event. */
+		iohang_kick(ic);
+	} else if (time_before(expiry, ic->next_expiry)) {
+		/* The timeout was lowered while the worker was walking. */
+		ic->next_expiry = expiry;
+		iohang_kick(ic);
+	}
 }
 
 static bool __iohang_full(struct iohang_c *ic)
@@ -587,7 +764,8 @@ static int iohang_map(struct dm_target *ti, struct bio *bio)
 	ib->flags = 0;
 
 	if (unlikely(READ_ONCE(ic->hung)) &&
-	    test_bit(HOLD_NEW_IO, &ic->flags) && iohang_hold_new(ic, bio, ib))
+	    test_bit(IOHANG_FEATURE_HOLD_NEW_IO, &ic->flags) &&
+	    iohang_hold_new(ic, bio, ib))
 		return DM_MAPIO_SUBMITTED;
 
 	iohang_remap(ic, bio);
@@ -602,7 +780,7 @@ static int iohang_hold_failed(struct iohang_c *ic, struct bio *bio,
 	int r = DM_ENDIO_INCOMPLETE;
 
 	spin_lock_irqsave(&ic->lock, flags);
-	if (ic->pushing_back) {
+	if (iohang_must_push_back(ic)) {
 		r = DM_ENDIO_REQUEUE;
 	} else if (ic->suspended) {
 		/* Only removal completes bios after postsuspend: let it fail. */
@@ -613,23 +791,38 @@ static int iohang_hold_failed(struct iohang_c *ic, struct bio *bio,
 	} else {
 		__iohang_hold(ic, bio, ib, error);
 	}
-	/*
-	 * Kick under the lock: once it is dropped, removal may free ic as soon
-	 * as nothing is held (see iohang_postsuspend()).
-	 */
-	if (ic->nr_events)
-		iohang_kick(ic);
 	spin_unlock_irqrestore(&ic->lock, flags);
 
 	return r;
 }
 
+/*
+ * A resubmitted bio that is done with is not completed here but by the
+ * worker, so that every bio iohang owns ends where postsuspend and the
+ * destructor can wait for it: clone_endio() goes on with the bio after
+ * end_io returns, and its completion may run in a process that is
+ * preempted there while the table is destroyed.
+ */
+static void __iohang_park(struct iohang_c *ic, struct bio *bio,
+			  struct iohang_bio *ib, blk_status_t status,
+			  enum iohang_action closing)
+{
+	bool first = bio_list_empty(&ic->done_bios);
+
+	lockdep_assert_held(&ic->lock);
+
+	ib->final_status = status;
+	ib->closing_action = closing;
+	bio_list_add(&ic->done_bios, bio);
+	if (first)
+		iohang_kick(ic);
+}
+
 /* A bio resubmitted by iohang_work() has completed again. */
 static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
-				 struct iohang_bio *ib, blk_status_t *error)
+				 struct iohang_bio *ib, blk_status_t error)
 {
 	bool was_probe = ib->flags & IOHANG_BIO_PROBE;
-	int r = DM_ENDIO_DONE;
 	unsigned long flags;
 
 	ib->flags &= ~IOHANG_BIO_PROBE;
@@ -638,60 +831,50 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 	if (was_probe)
 		ic->probing = false;
 
-	if (!*error) {
+	if (!error) {
 		ic->stats.recovered++;
 		/* The probe got through: release every held bio at once. */
 		if (was_probe)
 			ic->retry_requested = true;
-		if (__iohang_unhold(ic))
-			__iohang_queue_event(ic, IOHANG_RECOVER, 0,
-					     __iohang_end_hang(ic));
-	} else if (ic->pushing_back) {
-		r = DM_ENDIO_REQUEUE;
-		ic->requeued++;
-		if (__iohang_unhold(ic)) {
-			unsigned int nr_requeued = ic->requeued;
-
-			__iohang_queue_event(ic, IOHANG_REQUEUE, nr_requeued,
-					     __iohang_end_hang(ic));
-		}
+		__iohang_park(ic, bio, ib, BLK_STS_OK, IOHANG_RECOVER);
+	} else if (iohang_must_push_back(ic)) {
+		__iohang_park(ic, bio, ib, BLK_STS_DM_REQUEUE, IOHANG_REQUEUE);
 	} else if (ib->release_gen != ic->release_gen || ic->suspended) {
 		/* fail_all was sent while this bio was being resubmitted. */
-		*error = ib->error;
 		ic->stats.released++;
 		ic->late_released++;
-		if (__iohang_unhold(ic)) {
-			unsigned int nr_late = ic->late_released;
-
-			__iohang_end_hang(ic);
-			__iohang_queue_event(ic, IOHANG_FAIL_ALL, nr_late, 0);
-		}
-	} else if (*error == BLK_STS_NOTSUPP) {
+		__iohang_park(ic, bio, ib, ib->error, IOHANG_FAIL_ALL);
+	} else if (error == BLK_STS_NOTSUPP) {
 		/*
 		 * Any other failure keeps the bio held, whatever its status:
 		 * an outage changes how it fails (an iSCSI disk fails I/O,
 		 * then goes away until it is replaced).  This one never
-		 * succeeds, so it ends the wait like an answer.
+		 * succeeds, so it ends the wait like an answer.  Resubmission
+		 * clears REQ_NOWAIT, so it is not the lower device refusing
+		 * a nowait bio.
 		 */
 		ic->stats.recovered++;
-		if (__iohang_unhold(ic))
-			__iohang_queue_event(ic, IOHANG_RECOVER, 0,
-					     __iohang_end_hang(ic));
+		__iohang_park(ic, bio, ib, error, IOHANG_RECOVER);
 	} else {
-		ic->last_error = *error;
+		/*
+		 * Only a retry_on status becomes the error of bios held by
+		 * hold_new_io: not a lower layer's BLK_STS_AGAIN or the like.
+		 */
+		if (iohang_status_in_retry_on(ic, error))
+			ic->last_error = error;
 		if (was_probe)
 			bio_list_add_head(&ic->held_bios, bio);
 		else
 			bio_list_add(&ic->held_bios, bio);
-		r = DM_ENDIO_INCOMPLETE;
+		/* With the timeout at 0 the bio back in the list fails at once. */
+		if (!ic->timeout_ms) {
+			ic->walk_requested = true;
+			iohang_kick(ic);
+		}
 	}
-	/* With the timeout at 0 the bio back in the list fails at once. */
-	if (ic->nr_events || ic->retry_requested ||
-	    (r == DM_ENDIO_INCOMPLETE && !ic->timeout_ms))
-		iohang_kick(ic);
 	spin_unlock_irqrestore(&ic->lock, flags);
 
-	return r;
+	return DM_ENDIO_INCOMPLETE;
 }
 
 static int iohang_end_io(struct dm_target *ti, struct bio *bio,
@@ -710,81 +893,256 @@ static int iohang_end_io(struct dm_target *ti, struct bio *bio,
 	if (ib->flags & IOHANG_BIO_RELEASED)
 		return DM_ENDIO_DONE;
 
-	return iohang_retried_end_io(ic, bio, ib, error);
+	return iohang_retried_end_io(ic, bio, ib, *error);
 }
+
+enum iohang_retry {
+	IOHANG_RETRY_NONE,
+	IOHANG_RETRY_PROBE,
+	IOHANG_RETRY_ALL,
+};
+
+/* The held bios taken out of the list, sorted by what happens to them. */
+struct iohang_walk {
+	struct bio_list expired;
+	struct bio_list resubmit;
+	struct bio_list keep;
+	unsigned int nr_expired;
+	unsigned int nr_resubmit;
+	unsigned long next_expiry;
+};
 
 /*
- * Move the held bios whose age has reached the timeout to @expired.
- * Returns the time at which the next of the remaining bios expires.
+ * Sort the held bios into expired ones, ones to resubmit now (all, or one
+ * probe) and ones to keep, and find when the next of them expires.  Runs
+ * without the lock: a million held bios never keep interrupts off.
  */
-static unsigned long __iohang_expire(struct iohang_c *ic, unsigned long now,
-				     struct bio_list *expired)
+static void iohang_walk(struct bio_list *held, unsigned long now,
+			unsigned int timeout_ms, unsigned int interval_ms,
+			enum iohang_retry retry, struct iohang_walk *w)
 {
-	unsigned long timeout = msecs_to_jiffies(ic->timeout_ms);
-	unsigned long batch = msecs_to_jiffies(min(ic->retry_interval_ms,
+	unsigned long timeout = msecs_to_jiffies(timeout_ms);
+	unsigned long batch = msecs_to_jiffies(min(interval_ms,
 						   IOHANG_MAX_EXPIRY_BATCH_MS));
-	unsigned long wake = now + (timeout ?: MAX_JIFFY_OFFSET);
-	struct bio_list keep = BIO_EMPTY_LIST;
-	unsigned int nr_expired = 0;
 	struct iohang_bio *ib;
 	unsigned long expiry;
+	unsigned int nr = 0;
 	struct bio *bio;
 
-	lockdep_assert_held(&ic->lock);
-
-	while ((bio = bio_list_pop(&ic->held_bios))) {
+	while ((bio = bio_list_pop(held))) {
+		if (!(++nr % 1024))
+			cond_resched();
 		ib = dm_per_bio_data(bio, sizeof(*ib));
 		expiry = ib->first_failure + timeout;
-		if (!ic->timeout_ms || time_after_eq(now, expiry)) {
-			bio_list_add(expired, bio);
-			nr_expired++;
+		if (!timeout_ms || time_after_eq(now, expiry)) {
+			bio_list_add(&w->expired, bio);
+			w->nr_expired++;
+			continue;
+		}
+		/*
+		 * Bios that fail within a moment of each other time out
+		 * together, in one event.
+		 */
+		if (time_before(expiry + batch, w->next_expiry))
+			w->next_expiry = expiry + batch;
+		if (retry == IOHANG_RETRY_ALL ||
+		    (retry == IOHANG_RETRY_PROBE && !w->nr_resubmit)) {
+			if (retry == IOHANG_RETRY_PROBE)
+				ib->flags |= IOHANG_BIO_PROBE;
+			bio_list_add(&w->resubmit, bio);
+			w->nr_resubmit++;
 		} else {
-			bio_list_add(&keep, bio);
-			if (time_before(expiry + batch, wake))
-				wake = expiry + batch;
+			bio_list_add(&w->keep, bio);
 		}
 	}
-	ic->held_bios = keep;
-
-	if (nr_expired) {
-		ic->nr_held -= nr_expired;
-		ic->stats.timed_out += nr_expired;
-		__iohang_queue_event(ic, IOHANG_TIMEOUT, nr_expired, 0);
-		if (ic->hung && !ic->nr_held)
-			__iohang_end_hang(ic);
-	}
-	return wake;
 }
 
-/* Move the bios due for resubmission to @resubmit. */
-static void __iohang_pick_retries(struct iohang_c *ic, unsigned long now,
-				  struct bio_list *resubmit)
+static enum iohang_retry __iohang_retry_due(struct iohang_c *ic,
+					    unsigned long now)
 {
-	struct iohang_bio *ib;
-	struct bio *bio;
-
 	lockdep_assert_held(&ic->lock);
 
 	if (ic->pushing_back ||
 	    (!ic->retry_requested && time_before(now, ic->next_retry)))
-		return;
+		return IOHANG_RETRY_NONE;
+	if (test_bit(IOHANG_FEATURE_PROBE, &ic->flags) && !ic->retry_requested)
+		return ic->probing ? IOHANG_RETRY_NONE : IOHANG_RETRY_PROBE;
+	return IOHANG_RETRY_ALL;
+}
 
-	if (test_bit(PROBE, &ic->flags) && !ic->retry_requested) {
-		if (!ic->probing && !bio_list_empty(&ic->held_bios)) {
-			bio = bio_list_pop(&ic->held_bios);
-			ib = dm_per_bio_data(bio, sizeof(*ib));
-			ib->flags |= IOHANG_BIO_PROBE;
-			ic->probing = true;
-			bio_list_add(resubmit, bio);
+static bool __iohang_walk_due(struct iohang_c *ic, unsigned long now)
+{
+	lockdep_assert_held(&ic->lock);
+
+	return ic->walk_requested || ic->retry_requested ||
+	       time_after_eq(now, ic->next_retry) ||
+	       time_after_eq(now, ic->next_expiry);
+}
+
+/*
+ * Complete the bios back from a resubmission with the status end_io chose.
+ * A requeue whose noflush suspend has been interrupted since is held again
+ * instead (@rehold).  Returns how many were completed, *nr_requeued of
+ * them handed back to dm core; *closing is what the last of them would
+ * end the hang with.
+ */
+static unsigned int iohang_complete_done(struct iohang_c *ic,
+					 struct bio_list *done,
+					 struct bio_list *rehold,
+					 unsigned int *nr_requeued,
+					 enum iohang_action *closing)
+{
+	struct iohang_bio *ib;
+	unsigned int nr = 0;
+	struct bio *bio;
+
+	while ((bio = bio_list_pop(done))) {
+		ib = dm_per_bio_data(bio, sizeof(*ib));
+		if (ib->final_status == BLK_STS_DM_REQUEUE) {
+			if (!iohang_must_push_back(ic)) {
+				bio_list_add(rehold, bio);
+				continue;
+			}
+			(*nr_requeued)++;
 		}
-	} else {
-		bio_list_merge(resubmit, &ic->held_bios);
+		*closing = ib->closing_action;
+		iohang_release(bio, ib->final_status);
+		nr++;
+	}
+	return nr;
+}
+
+static void iohang_note_run(unsigned int *longest, ktime_t since)
+{
+	unsigned int us = ktime_us_delta(ktime_get(), since);
+
+	if (us > READ_ONCE(*longest))
+		WRITE_ONCE(*longest, us);
+}
+
+/*
+ * The worker completes the bios back from resubmission, and when a retry
+ * or an expiry is due, walks the held bios: it takes the list out under
+ * the lock, sorts it without the lock, puts back what it keeps and then
+ * resubmits and fails bios.  Counts drop only once bio_endio() returned.
+ */
+static void iohang_work(struct work_struct *work)
+{
+	struct iohang_c *ic = container_of(to_delayed_work(work),
+					   struct iohang_c, work);
+	struct bio_list done = BIO_EMPTY_LIST, held = BIO_EMPTY_LIST;
+	struct bio_list rehold = BIO_EMPTY_LIST, fail = BIO_EMPTY_LIST;
+	struct bio_list requeue = BIO_EMPTY_LIST;
+	struct iohang_walk w = {
+		.expired = BIO_EMPTY_LIST,
+		.resubmit = BIO_EMPTY_LIST,
+		.keep = BIO_EMPTY_LIST,
+	};
+	enum iohang_retry retry = IOHANG_RETRY_NONE;
+	enum iohang_action closing = IOHANG_RECOVER;
+	struct iohang_hang_end end;
+	unsigned int timeout_ms, interval_ms, gen, nr_held;
+	unsigned int nr_done, nr_failed, nr_requeued, nr_gone;
+	unsigned int nr_done_requeued = 0;
+	ktime_t started = ktime_get(), locked;
+	unsigned long now, wake;
+	bool walking;
+
+	spin_lock_irq(&ic->lock);
+	locked = ktime_get();
+	now = jiffies;
+	bio_list_merge(&done, &ic->done_bios);
+	bio_list_init(&ic->done_bios);
+	walking = __iohang_walk_due(ic, now);
+	if (walking) {
+		retry = __iohang_retry_due(ic, now);
+		if (ic->retry_requested || time_after_eq(now, ic->next_retry)) {
+			ic->retry_requested = false;
+			ic->next_retry = now + msecs_to_jiffies(ic->retry_interval_ms);
+		}
+		ic->walk_requested = false;
+		/* Bios held while the walk runs lower it again. */
+		ic->next_expiry = now + MAX_JIFFY_OFFSET;
+		bio_list_merge(&held, &ic->held_bios);
 		bio_list_init(&ic->held_bios);
 	}
+	gen = ic->release_gen;
+	timeout_ms = ic->timeout_ms;
+	interval_ms = ic->retry_interval_ms;
+	spin_unlock_irq(&ic->lock);
+	iohang_note_run(&longest_locked_us, locked);
 
-	ic->stats.retries += bio_list_size(resubmit);
-	ic->retry_requested = false;
-	ic->next_retry = now + msecs_to_jiffies(ic->retry_interval_ms);
+	w.next_expiry = now + MAX_JIFFY_OFFSET;
+	if (walking)
+		iohang_walk(&held, now, timeout_ms, interval_ms, retry, &w);
+
+	spin_lock_irq(&ic->lock);
+	locked = ktime_get();
+	if (walking) {
+		if (gen != ic->release_gen || ic->pushing_back) {
+			/* fail_all or a noflush suspend came while walking. */
+			struct bio_list *to = gen != ic->release_gen ?
+					      &fail : &requeue;
+
+			bio_list_merge(to, &w.resubmit);
+			bio_list_merge(to, &w.keep);
+			bio_list_init(&w.resubmit);
+		} else {
+			bio_list_merge_head(&ic->held_bios, &w.keep);
+			ic->stats.retries += w.nr_resubmit;
+			if (retry == IOHANG_RETRY_PROBE && w.nr_resubmit)
+				ic->probing = true;
+		}
+		if (time_before(w.next_expiry, ic->next_expiry))
+			ic->next_expiry = w.next_expiry;
+	}
+	gen = ic->release_gen;
+	spin_unlock_irq(&ic->lock);
+	iohang_note_run(&longest_locked_us, locked);
+
+	iohang_resubmit_list(ic, &w.resubmit, gen);
+	nr_done = iohang_complete_done(ic, &done, &rehold, &nr_done_requeued,
+				       &closing);
+	iohang_fail_list(&w.expired);
+	nr_failed = iohang_fail_list(&fail);
+	nr_requeued = iohang_requeue_list(ic, &requeue, &rehold);
+
+	spin_lock_irq(&ic->lock);
+	locked = ktime_get();
+	bio_list_merge(&ic->held_bios, &rehold);
+	ic->requeued += nr_done_requeued + nr_requeued;
+	if (nr_requeued)
+		closing = IOHANG_REQUEUE;
+	if (nr_failed) {
+		ic->stats.released += nr_failed;
+		ic->late_released += nr_failed;
+		closing = IOHANG_FAIL_ALL;
+	}
+	nr_gone = nr_done + w.nr_expired + nr_failed + nr_requeued;
+	if (w.nr_expired) {
+		ic->stats.timed_out += w.nr_expired;
+		__iohang_queue_event(ic, IOHANG_TIMEOUT, w.nr_expired, 0,
+				     ic->nr_held - nr_gone);
+		closing = IOHANG_TIMEOUT;
+	}
+	if (__iohang_drop(ic, nr_gone, &end))
+		__iohang_queue_closing(ic, closing, &end);
+	nr_held = ic->nr_held;
+	wake = time_before(ic->next_retry, ic->next_expiry) ?
+	       ic->next_retry : ic->next_expiry;
+	spin_unlock_irq(&ic->lock);
+	iohang_note_run(&longest_locked_us, locked);
+
+	iohang_send_events_later(ic);
+
+	/*
+	 * While anything is held, come back at the next retry or expiry.
+	 * queue_delayed_work() leaves an earlier kick in place.
+	 */
+	if (nr_held)
+		queue_delayed_work(kiohangd, &ic->work,
+				   max_t(long, (long)(wake - jiffies), 1));
+	iohang_note_run(&longest_work_us, started);
 }
 
 static const char *iohang_action_name(enum iohang_action action)
@@ -831,69 +1189,84 @@ static void iohang_log_event(struct iohang_c *ic, const char *name,
 	}
 }
 
-static void iohang_send_uevent(struct mapped_device *md,
-			       const struct iohang_event *ev)
+static int iohang_add_event_vars(struct kobj_uevent_env *env,
+				 struct iohang_c *ic,
+				 const struct iohang_event *ev)
 {
-	static char target_env[] = DM_IOHANG_UEVENT_TARGET "="
-				   DM_IOHANG_TARGET_NAME;
-	char name[DM_NAME_LEN] = "", uuid[DM_UUID_LEN] = "";
-	char name_env[sizeof(DM_IOHANG_UEVENT_NAME) + DM_NAME_LEN];
-	char uuid_env[sizeof(DM_IOHANG_UEVENT_UUID) + DM_UUID_LEN];
-	char action_env[sizeof(DM_IOHANG_UEVENT_ACTION) + 32];
-	char held_env[sizeof(DM_IOHANG_UEVENT_HELD) + 16];
-	char extra_env[sizeof(DM_IOHANG_UEVENT_DURATION_MS) + 16];
-	char *envp[7];
-	unsigned int n = 0;
+	int r;
 
-	dm_copy_name_and_uuid(md, name, uuid);
-	snprintf(action_env, sizeof(action_env), "%s=%s",
-		 DM_IOHANG_UEVENT_ACTION, iohang_action_name(ev->action));
-	snprintf(name_env, sizeof(name_env), "%s=%s",
-		 DM_IOHANG_UEVENT_NAME, name);
-	snprintf(uuid_env, sizeof(uuid_env), "%s=%s",
-		 DM_IOHANG_UEVENT_UUID, uuid);
-	snprintf(held_env, sizeof(held_env), "%s=%u",
-		 DM_IOHANG_UEVENT_HELD, ev->held);
-	envp[n++] = target_env;
-	envp[n++] = action_env;
-	envp[n++] = name_env;
-	envp[n++] = uuid_env;
-	envp[n++] = held_env;
+	r = add_uevent_var(env, "%s=%s", DM_IOHANG_UEVENT_TARGET,
+			   DM_IOHANG_TARGET_NAME) ?:
+	    add_uevent_var(env, "%s=%s", DM_IOHANG_UEVENT_ACTION,
+			   iohang_action_name(ev->action)) ?:
+	    add_uevent_var(env, "%s=%u", DM_IOHANG_UEVENT_SEQNUM,
+			   (unsigned int)atomic_inc_return(&iohang_uevent_seq)) ?:
+	    add_uevent_var(env, "%s=%s", DM_IOHANG_UEVENT_NAME, ic->name) ?:
+	    add_uevent_var(env, "%s=%s", DM_IOHANG_UEVENT_UUID, ic->uuid) ?:
+	    add_uevent_var(env, "%s=%u", DM_IOHANG_UEVENT_HELD, ev->held);
+	if (r)
+		return r;
 
 	switch (ev->action) {
 	case IOHANG_RECOVER:
-		snprintf(extra_env, sizeof(extra_env), "%s=%u",
-			 DM_IOHANG_UEVENT_DURATION_MS, ev->duration_ms);
-		envp[n++] = extra_env;
-		break;
+		return add_uevent_var(env, "%s=%u",
+				      DM_IOHANG_UEVENT_DURATION_MS,
+				      ev->duration_ms);
 	case IOHANG_TIMEOUT:
 	case IOHANG_FAIL_ALL:
-		snprintf(extra_env, sizeof(extra_env), "%s=%u",
-			 DM_IOHANG_UEVENT_FAILED, ev->count);
-		envp[n++] = extra_env;
-		break;
+		return add_uevent_var(env, "%s=%u", DM_IOHANG_UEVENT_FAILED,
+				      ev->count);
 	case IOHANG_REQUEUE:
-		snprintf(extra_env, sizeof(extra_env), "%s=%u",
-			 DM_IOHANG_UEVENT_REQUEUED, ev->count);
-		envp[n++] = extra_env;
-		break;
+		return add_uevent_var(env, "%s=%u", DM_IOHANG_UEVENT_REQUEUED,
+				      ev->count);
 	case IOHANG_HANG:
 		break;
 	}
-	envp[n] = NULL;
-
-	kobject_uevent_env(&disk_to_dev(dm_disk(md))->kobj, KOBJ_CHANGE, envp);
+	return 0;
 }
 
-static void iohang_send_events(struct iohang_c *ic,
-			       const struct iohang_event *events,
-			       unsigned int nr_events)
+static void iohang_send_uevent(struct iohang_c *ic, struct mapped_device *md,
+			       const struct iohang_event *ev)
 {
+	struct kobj_uevent_env *env;
+	int r;
+
+	env = kzalloc(sizeof(*env), GFP_NOIO);
+	if (!env) {
+		DMERR_LIMIT("%s: no memory for a uevent", dm_device_name(md));
+		return;
+	}
+	r = iohang_add_event_vars(env, ic, ev);
+	if (!r)
+		r = kobject_uevent_env(&disk_to_dev(dm_disk(md))->kobj,
+				       KOBJ_CHANGE, env->envp);
+	if (r)
+		DMERR_LIMIT("%s: sending a uevent failed: %d",
+			    dm_device_name(md), r);
+	kfree(env);
+}
+
+static void iohang_event_work(struct work_struct *work)
+{
+	struct iohang_c *ic = container_of(work, struct iohang_c, event_work);
 	struct mapped_device *md = dm_table_get_md(ic->ti->table);
-	unsigned int noio_flags, i;
+	struct iohang_event events[IOHANG_MAX_PENDING_EVENTS];
+	unsigned int nr_events, noio_flags, i;
+
+	spin_lock_irq(&ic->lock);
+	nr_events = ic->nr_events;
+	memcpy(events, ic->events, nr_events * sizeof(events[0]));
+	ic->nr_events = 0;
+	spin_unlock_irq(&ic->lock);
 
 	if (!nr_events)
 		return;
+
+	/*
+	 * A rename since the last event shows here; at removal the names
+	 * are gone from dm's hash and the last ones known are sent.
+	 */
+	dm_copy_name_and_uuid(md, ic->name, ic->uuid);
 
 	/*
 	 * The uevent allocates; reclaim must not write back through a
@@ -902,73 +1275,36 @@ static void iohang_send_events(struct iohang_c *ic,
 	noio_flags = memalloc_noio_save();
 	for (i = 0; i < nr_events; i++) {
 		iohang_log_event(ic, dm_device_name(md), &events[i]);
-		iohang_send_uevent(md, &events[i]);
+		iohang_send_uevent(ic, md, &events[i]);
 	}
 	memalloc_noio_restore(noio_flags);
 
 	dm_table_event(ic->ti->table);
 }
 
-static void iohang_work(struct work_struct *work)
-{
-	struct iohang_c *ic = container_of(to_delayed_work(work),
-					   struct iohang_c, work);
-	struct iohang_event events[IOHANG_MAX_PENDING_EVENTS];
-	struct bio_list expired = BIO_EMPTY_LIST;
-	struct bio_list resubmit = BIO_EMPTY_LIST;
-	unsigned int nr_events, nr_held, gen;
-	unsigned long now, wake;
-
-	spin_lock_irq(&ic->lock);
-	now = jiffies;
-	wake = __iohang_expire(ic, now, &expired);
-	__iohang_pick_retries(ic, now, &resubmit);
-	if (time_after_eq(now, ic->next_retry))
-		ic->next_retry = now + msecs_to_jiffies(ic->retry_interval_ms);
-	if (time_before(ic->next_retry, wake))
-		wake = ic->next_retry;
-	nr_held = ic->nr_held;
-	gen = ic->release_gen;
-	nr_events = ic->nr_events;
-	memcpy(events, ic->events, nr_events * sizeof(events[0]));
-	ic->nr_events = 0;
-	spin_unlock_irq(&ic->lock);
-
-	iohang_send_events(ic, events, nr_events);
-	iohang_release_list(&expired, false);
-	iohang_resubmit_list(ic, &resubmit, gen);
-
-	/*
-	 * While anything is held, come back at the next retry or expiry.
-	 * queue_delayed_work() leaves an earlier kick in place.
-	 */
-	if (nr_held)
-		queue_delayed_work(kiohangd, &ic->work,
-				   max_t(long, (long)(wake - jiffies), 1));
-}
-
 static void iohang_fail_all(struct iohang_c *ic)
 {
 	struct bio_list bios = BIO_EMPTY_LIST;
+	struct iohang_hang_end end;
 	unsigned int nr_failed;
 
 	spin_lock_irq(&ic->lock);
 	bio_list_merge(&bios, &ic->held_bios);
 	bio_list_init(&ic->held_bios);
-	nr_failed = bio_list_size(&bios);
 	ic->release_gen++;
-	if (nr_failed) {
-		ic->nr_held -= nr_failed;
-		ic->stats.released += nr_failed;
-		if (!ic->nr_held) {
-			wake_up(&ic->all_released);
-			__iohang_end_hang(ic);
-		}
-		__iohang_queue_event(ic, IOHANG_FAIL_ALL, nr_failed, 0);
-	}
 	spin_unlock_irq(&ic->lock);
 
-	iohang_release_list(&bios, false);
+	nr_failed = iohang_fail_list(&bios);
+	if (nr_failed) {
+		spin_lock_irq(&ic->lock);
+		ic->stats.released += nr_failed;
+		__iohang_queue_event(ic, IOHANG_FAIL_ALL, nr_failed, 0,
+				     ic->nr_held - nr_failed);
+		__iohang_drop(ic, nr_failed, &end);
+		spin_unlock_irq(&ic->lock);
+		iohang_send_events_later(ic);
+	}
+	/* Bios the worker is walking are failed when it puts them back. */
 	iohang_kick(ic);
 }
 
@@ -976,8 +1312,9 @@ static void iohang_set_timeout(struct iohang_c *ic, unsigned int timeout_ms)
 {
 	spin_lock_irq(&ic->lock);
 	ic->timeout_ms = timeout_ms;
-	spin_unlock_irq(&ic->lock);
 	/* The new timeout applies to the bios already held. */
+	ic->walk_requested = true;
+	spin_unlock_irq(&ic->lock);
 	iohang_kick(ic);
 }
 
@@ -1020,6 +1357,8 @@ static void iohang_presuspend(struct dm_target *ti)
 {
 	struct iohang_c *ic = ti->private;
 	struct bio_list bios = BIO_EMPTY_LIST;
+	struct bio_list rehold = BIO_EMPTY_LIST;
+	struct iohang_hang_end end;
 	unsigned int nr_requeued;
 
 	if (!dm_noflush_suspending(ti))
@@ -1029,18 +1368,19 @@ static void iohang_presuspend(struct dm_target *ti)
 	ic->pushing_back = true;
 	bio_list_merge(&bios, &ic->held_bios);
 	bio_list_init(&ic->held_bios);
-	nr_requeued = bio_list_size(&bios);
-	ic->nr_held -= nr_requeued;
-	ic->requeued += nr_requeued;
-	if (ic->hung && !ic->nr_held) {
-		wake_up(&ic->all_released);
-		nr_requeued = ic->requeued;
-		__iohang_queue_event(ic, IOHANG_REQUEUE, nr_requeued,
-				     __iohang_end_hang(ic));
-	}
 	spin_unlock_irq(&ic->lock);
 
-	iohang_release_list(&bios, true);
+	nr_requeued = iohang_requeue_list(ic, &bios, &rehold);
+
+	spin_lock_irq(&ic->lock);
+	bio_list_merge(&ic->held_bios, &rehold);
+	ic->requeued += nr_requeued;
+	if (__iohang_drop(ic, nr_requeued, &end))
+		__iohang_queue_closing(ic, IOHANG_REQUEUE, &end);
+	spin_unlock_irq(&ic->lock);
+
+	iohang_send_events_later(ic);
+	/* Bios the worker is walking are handed back when it is done. */
 	iohang_kick(ic);
 }
 
@@ -1057,8 +1397,10 @@ static void iohang_resume(struct dm_target *ti)
 /*
  * Nothing is in flight after a suspend.  Only the removal of a device that
  * was never suspended gets here with bios held: they fail, and the ones
- * being resubmitted fail when they come back, which is waited for so that
- * none of them outlives the target.
+ * being resubmitted fail when they come back.  The worker completes every
+ * one of them and the count drops after bio_endio() has returned, so
+ * once it is 0 and the worker flushed, dm core is done with them all and
+ * the table can go.
  */
 static void iohang_postsuspend(struct dm_target *ti)
 {
@@ -1070,12 +1412,12 @@ static void iohang_postsuspend(struct dm_target *ti)
 
 	if (READ_ONCE(ic->nr_held)) {
 		iohang_fail_all(ic);
-		/* Under the lock: end_io is done with ic once it lets go. */
 		spin_lock_irq(&ic->lock);
 		wait_event_lock_irq(ic->all_released, !ic->nr_held, ic->lock);
 		spin_unlock_irq(&ic->lock);
 	}
 	flush_delayed_work(&ic->work);
+	flush_work(&ic->event_work);
 }
 
 static unsigned int iohang_emit_retry_on(struct iohang_c *ic, char *result,
@@ -1114,15 +1456,16 @@ static void iohang_status(struct dm_target *ti, status_type_t type,
 			  unsigned int maxlen)
 {
 	struct iohang_c *ic = ti->private;
-	bool interval = ic->retry_interval_ms !=
-			DM_IOHANG_DEFAULT_RETRY_INTERVAL_MS;
-	bool retry_on = ic->retry_on != IOHANG_RETRY_ON_DEFAULT;
-	bool probe = test_bit(PROBE, &ic->flags);
-	bool hold_new_io = test_bit(HOLD_NEW_IO, &ic->flags);
+	bool probe = test_bit(IOHANG_FEATURE_PROBE, &ic->flags);
+	bool hold_new_io = test_bit(IOHANG_FEATURE_HOLD_NEW_IO, &ic->flags);
 	unsigned int longest_ms, sz = 0;
+	bool interval, retry_on;
 	unsigned long flags;
 
+	/* A message may change the interval while the line is written. */
 	spin_lock_irqsave(&ic->lock, flags);
+	interval = ic->retry_interval_ms != DM_IOHANG_DEFAULT_RETRY_INTERVAL_MS;
+	retry_on = ic->retry_on != IOHANG_RETRY_ON_DEFAULT;
 	switch (type) {
 	case STATUSTYPE_INFO:
 		longest_ms = ic->stats.longest_hang_ms;
@@ -1280,6 +1623,11 @@ static struct target_type iohang_target = {
 	.name = DM_IOHANG_TARGET_NAME,
 	.version = {DM_IOHANG_VERSION_MAJOR, DM_IOHANG_VERSION_MINOR,
 		    DM_IOHANG_VERSION_PATCH},
+	/*
+	 * Never DM_TARGET_PASSES_CRYPTO or _INTEGRITY: on 6.1 bio_endio()
+	 * frees a bio's crypt context and integrity payload before end_io,
+	 * so a held bio could not be resubmitted with them.
+	 */
 	.features = DM_TARGET_NOWAIT,
 	.module = THIS_MODULE,
 	.ctr = iohang_ctr,
