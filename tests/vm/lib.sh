@@ -184,11 +184,13 @@ _writable_etc() {
 
 # --- devices ------------------------------------------------------------------
 
-# _null_blk SIZE_MB [MEMORY_BACKED]: a null_blk device made through
-# configfs, keeping its data unless MEMORY_BACKED is 0 (pure overhead, for
-# benchmarks); prints its path.  The disk is named after the configfs entry.
+# _null_blk SIZE_MB [MEMORY_BACKED [ATTR=VALUE...]]: a null_blk device made
+# through configfs, keeping its data unless MEMORY_BACKED is 0 (pure
+# overhead, for benchmarks); prints its path.  Each ATTR=VALUE sets another
+# configfs attribute before power-on (hw_queue_depth=4, irqmode=2, ...).
+# The disk is named after the configfs entry; _null_blk_dir finds that.
 _null_blk() {
-	local size=$1 memory_backed=${2:-1} dir name dev i
+	local size=$1 memory_backed=${2:-1} dir name dev i attr
 	modprobe -q null_blk nr_devices=0 || _fail "cannot load null_blk"
 	mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
 	for ((i = 0; ; i++)); do
@@ -201,6 +203,9 @@ _null_blk() {
 	echo "$size" >"$dir/size"
 	echo "$memory_backed" >"$dir/memory_backed"
 	echo 4096 >"$dir/blocksize"
+	for attr in "${@:3}"; do
+		echo "${attr#*=}" >"$dir/${attr%%=*}" || _fail "null_blk: cannot set $attr"
+	done
 	echo 1 >"$dir/power"
 	for ((i = 0; i < 50; i++)); do
 		for dev in "/dev/$name" "/dev/nullb$(cat "$dir/index")"; do
@@ -210,6 +215,32 @@ _null_blk() {
 	done
 	[[ -b $dev ]] || _fail "the null_blk device $name did not appear"
 	echo "$dev"
+}
+
+# _null_blk_dir DEV: the configfs entry of a device made by _null_blk.
+_null_blk_dir() {
+	local dir
+	for dir in /sys/kernel/config/nullb/nullb_ioh*; do
+		if [[ /dev/$(basename "$dir") -ef $1 || /dev/nullb$(cat "$dir/index") -ef $1 ]]; then
+			echo "$dir"
+			return 0
+		fi
+	done
+	_fail "$1 is not a null_blk device made by _null_blk"
+}
+
+# _null_blk_outage DEV on|off: fail every sector of DEV with BLK_STS_IOERR
+# through null_blk's badblocks (no table swap: the device keeps its queue
+# and its nowait support), or stop failing.
+_null_blk_outage() {
+	local dir sectors
+	dir=$(_null_blk_dir "$1")
+	sectors=$(_sectors "$1")
+	case $2 in
+	on) echo "+0-$((sectors - 1))" >"$dir/badblocks" ;;
+	off) echo "-0-$((sectors - 1))" >"$dir/badblocks" ;;
+	*) _fail "_null_blk_outage: expected on or off, got '$2'" ;;
+	esac
 }
 
 _null_blk_remove() {
