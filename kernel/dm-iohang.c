@@ -440,9 +440,8 @@ static int iohang_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	}
 
 	/*
-	 * A table is loaded into a device that has its name already; if it
-	 * has none (an early-boot table), events carry empty ones until the
-	 * first event that can read them.
+	 * Only a device missing from dm's hash has no name to copy; events
+	 * then carry empty ones until the event work can read them.
 	 */
 	if (dm_copy_name_and_uuid(dm_table_get_md(ti->table), ic->name,
 				  ic->uuid))
@@ -453,6 +452,12 @@ static int iohang_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	ti->num_secure_erase_bios = 1;
 	ti->num_write_zeroes_bios = 1;
 	ti->per_io_data_size = sizeof(struct iohang_bio);
+	/*
+	 * Every bio map holds (hold_new_io) is submitted, if ever, through
+	 * dm_submit_bio_remap(), which starts dm's accounting: core must not
+	 * start it after map has handed the bio to the worker.
+	 */
+	ti->accounts_remapped_io = true;
 	return 0;
 
 bad:
@@ -621,6 +626,13 @@ static void iohang_remap(struct iohang_c *ic, struct bio *bio)
 			ic->start + dm_target_offset(ic->ti, bio->bi_iter.bi_sector);
 }
 
+/* Lists of held bios can be millions long: let others run now and then. */
+static void iohang_resched_every(unsigned int nr)
+{
+	if (!(nr % 1024))
+		cond_resched();
+}
+
 /* Complete a held bio with @error, bypassing the holding in end_io. */
 static void iohang_release(struct bio *bio, blk_status_t error)
 {
@@ -642,7 +654,7 @@ static unsigned int iohang_fail_list(struct bio_list *bios)
 	while ((bio = bio_list_pop(bios))) {
 		ib = dm_per_bio_data(bio, sizeof(*ib));
 		iohang_release(bio, ib->error);
-		nr++;
+		iohang_resched_every(++nr);
 	}
 	return nr;
 }
@@ -667,7 +679,7 @@ static unsigned int iohang_requeue_list(struct iohang_c *ic,
 			continue;
 		}
 		iohang_release(bio, BLK_STS_DM_REQUEUE);
-		nr++;
+		iohang_resched_every(++nr);
 	}
 	return nr;
 }
@@ -684,10 +696,17 @@ static void iohang_resubmit_list(struct iohang_c *ic, struct bio_list *bios,
 {
 	struct iohang_bio *ib;
 	struct blk_plug plug;
+	unsigned int nr = 0;
 	struct bio *bio;
 
 	blk_start_plug(&plug);
 	while ((bio = bio_list_pop(bios))) {
+		if (!(++nr % 1024)) {
+			/* Plugged bios are sent before the task sleeps. */
+			blk_finish_plug(&plug);
+			cond_resched();
+			blk_start_plug(&plug);
+		}
 		ib = dm_per_bio_data(bio, sizeof(*ib));
 		iohang_bio_restore(&ib->record, bio);
 		iohang_remap(ic, bio);
@@ -700,14 +719,29 @@ static void iohang_resubmit_list(struct iohang_c *ic, struct bio_list *bios,
 }
 
 /*
+ * A bio put in the list may expire before the worker's next wake-up: it
+ * was in flight when the worker last looked, or the timeout was lowered.
+ */
+static void __iohang_expire_by(struct iohang_c *ic, struct iohang_bio *ib)
+{
+	unsigned long expiry;
+
+	lockdep_assert_held(&ic->lock);
+
+	expiry = ib->first_failure + msecs_to_jiffies(ic->timeout_ms);
+	if (!ic->timeout_ms || time_before(expiry, ic->next_expiry)) {
+		ic->next_expiry = expiry;
+		iohang_kick(ic);
+	}
+}
+
+/*
  * Take ownership of a bio that iohang has not held before.  The caller has
  * checked max_held.
  */
 static void __iohang_hold(struct iohang_c *ic, struct bio *bio,
 			  struct iohang_bio *ib, blk_status_t error)
 {
-	unsigned long expiry;
-
 	lockdep_assert_held(&ic->lock);
 
 	ib->flags = IOHANG_BIO_HELD;
@@ -718,16 +752,14 @@ static void __iohang_hold(struct iohang_c *ic, struct bio *bio,
 	ic->nr_held++;
 	bio_list_add(&ic->held_bios, bio);
 
-	expiry = ib->first_failure + msecs_to_jiffies(ic->timeout_ms);
 	if (!ic->hung) {
 		__iohang_start_hang(ic);
-		ic->next_expiry = expiry;
+		ic->next_expiry = ib->first_failure +
+				  msecs_to_jiffies(ic->timeout_ms);
 		/* The worker arms the retry clock and sends the event. */
 		iohang_kick(ic);
-	} else if (time_before(expiry, ic->next_expiry)) {
-		/* The timeout was lowered while the worker was walking. */
-		ic->next_expiry = expiry;
-		iohang_kick(ic);
+	} else {
+		__iohang_expire_by(ic, ib);
 	}
 }
 
@@ -747,7 +779,7 @@ static bool iohang_hold_new(struct iohang_c *ic, struct bio *bio,
 
 	spin_lock_irqsave(&ic->lock, flags);
 	held = ic->hung && ic->timeout_ms && !ic->pushing_back &&
-	       !__iohang_full(ic);
+	       !ic->suspended && !__iohang_full(ic);
 	if (held)
 		__iohang_hold(ic, bio, ib, ic->last_error);
 	spin_unlock_irqrestore(&ic->lock, flags);
@@ -866,11 +898,7 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 			bio_list_add_head(&ic->held_bios, bio);
 		else
 			bio_list_add(&ic->held_bios, bio);
-		/* With the timeout at 0 the bio back in the list fails at once. */
-		if (!ic->timeout_ms) {
-			ic->walk_requested = true;
-			iohang_kick(ic);
-		}
+		__iohang_expire_by(ic, ib);
 	}
 	spin_unlock_irqrestore(&ic->lock, flags);
 
@@ -905,11 +933,14 @@ enum iohang_retry {
 /* The held bios taken out of the list, sorted by what happens to them. */
 struct iohang_walk {
 	struct bio_list expired;
+	/* Held again after a fail_all that could not see them. */
+	struct bio_list released;
 	struct bio_list resubmit;
 	struct bio_list keep;
 	unsigned int nr_expired;
 	unsigned int nr_resubmit;
 	unsigned long next_expiry;
+	unsigned int gen;
 };
 
 /*
@@ -930,9 +961,16 @@ static void iohang_walk(struct bio_list *held, unsigned long now,
 	struct bio *bio;
 
 	while ((bio = bio_list_pop(held))) {
-		if (!(++nr % 1024))
-			cond_resched();
+		iohang_resched_every(++nr);
 		ib = dm_per_bio_data(bio, sizeof(*ib));
+		/*
+		 * A requeue that was held again instead (its noflush suspend
+		 * was interrupted) may have missed a fail_all.
+		 */
+		if (ib->release_gen != w->gen) {
+			bio_list_add(&w->released, bio);
+			continue;
+		}
 		expiry = ib->first_failure + timeout;
 		if (!timeout_ms || time_after_eq(now, expiry)) {
 			bio_list_add(&w->expired, bio);
@@ -1007,7 +1045,7 @@ static unsigned int iohang_complete_done(struct iohang_c *ic,
 		}
 		*closing = ib->closing_action;
 		iohang_release(bio, ib->final_status);
-		nr++;
+		iohang_resched_every(++nr);
 	}
 	return nr;
 }
@@ -1035,6 +1073,7 @@ static void iohang_work(struct work_struct *work)
 	struct bio_list requeue = BIO_EMPTY_LIST;
 	struct iohang_walk w = {
 		.expired = BIO_EMPTY_LIST,
+		.released = BIO_EMPTY_LIST,
 		.resubmit = BIO_EMPTY_LIST,
 		.keep = BIO_EMPTY_LIST,
 	};
@@ -1056,10 +1095,11 @@ static void iohang_work(struct work_struct *work)
 	walking = __iohang_walk_due(ic, now);
 	if (walking) {
 		retry = __iohang_retry_due(ic, now);
-		if (ic->retry_requested || time_after_eq(now, ic->next_retry)) {
-			ic->retry_requested = false;
+		if (time_after_eq(now, ic->next_retry) || retry)
 			ic->next_retry = now + msecs_to_jiffies(ic->retry_interval_ms);
-		}
+		/* A retry_now sent during a noflush suspend waits for it. */
+		if (retry)
+			ic->retry_requested = false;
 		ic->walk_requested = false;
 		/* Bios held while the walk runs lower it again. */
 		ic->next_expiry = now + MAX_JIFFY_OFFSET;
@@ -1072,6 +1112,7 @@ static void iohang_work(struct work_struct *work)
 	spin_unlock_irq(&ic->lock);
 	iohang_note_run(&longest_locked_us, locked);
 
+	w.gen = gen;
 	w.next_expiry = now + MAX_JIFFY_OFFSET;
 	if (walking)
 		iohang_walk(&held, now, timeout_ms, interval_ms, retry, &w);
@@ -1092,9 +1133,10 @@ static void iohang_work(struct work_struct *work)
 			ic->stats.retries += w.nr_resubmit;
 			if (retry == IOHANG_RETRY_PROBE && w.nr_resubmit)
 				ic->probing = true;
+			if (time_before(w.next_expiry, ic->next_expiry))
+				ic->next_expiry = w.next_expiry;
 		}
-		if (time_before(w.next_expiry, ic->next_expiry))
-			ic->next_expiry = w.next_expiry;
+		bio_list_merge(&fail, &w.released);
 	}
 	gen = ic->release_gen;
 	spin_unlock_irq(&ic->lock);
@@ -1109,7 +1151,12 @@ static void iohang_work(struct work_struct *work)
 
 	spin_lock_irq(&ic->lock);
 	locked = ktime_get();
-	bio_list_merge(&ic->held_bios, &rehold);
+	if (!bio_list_empty(&rehold)) {
+		/* A fail_all may have missed them: the walk will tell. */
+		bio_list_merge(&ic->held_bios, &rehold);
+		ic->walk_requested = true;
+		iohang_kick(ic);
+	}
 	ic->requeued += nr_done_requeued + nr_requeued;
 	if (nr_requeued)
 		closing = IOHANG_REQUEUE;
@@ -1364,6 +1411,10 @@ static void iohang_presuspend(struct dm_target *ti)
 	if (!dm_noflush_suspending(ti))
 		return;
 
+	/*
+	 * dm core blocks new I/O only after presuspend: a requeued bio can
+	 * come back here once more, fail, and be handed back again.
+	 */
 	spin_lock_irq(&ic->lock);
 	ic->pushing_back = true;
 	bio_list_merge(&bios, &ic->held_bios);
@@ -1373,7 +1424,10 @@ static void iohang_presuspend(struct dm_target *ti)
 	nr_requeued = iohang_requeue_list(ic, &bios, &rehold);
 
 	spin_lock_irq(&ic->lock);
-	bio_list_merge(&ic->held_bios, &rehold);
+	if (!bio_list_empty(&rehold)) {
+		bio_list_merge(&ic->held_bios, &rehold);
+		ic->walk_requested = true;
+	}
 	ic->requeued += nr_requeued;
 	if (__iohang_drop(ic, nr_requeued, &end))
 		__iohang_queue_closing(ic, IOHANG_REQUEUE, &end);
@@ -1410,9 +1464,19 @@ static void iohang_postsuspend(struct dm_target *ti)
 	ic->suspended = true;
 	spin_unlock_irq(&ic->lock);
 
+	/*
+	 * After a suspend, what is left is the worker finishing the bios it
+	 * completed (fail_all then finds nothing to fail); at removal, bios
+	 * held or in flight.
+	 */
 	if (READ_ONCE(ic->nr_held)) {
 		iohang_fail_all(ic);
 		spin_lock_irq(&ic->lock);
+		if (!wait_event_lock_irq_timeout(ic->all_released, !ic->nr_held,
+						 ic->lock, HZ))
+			DMWARN("%s: waiting for %u resubmitted bios to come back",
+			       dm_device_name(dm_table_get_md(ti->table)),
+			       ic->nr_held);
 		wait_event_lock_irq(ic->all_released, !ic->nr_held, ic->lock);
 		spin_unlock_irq(&ic->lock);
 	}

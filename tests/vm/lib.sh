@@ -232,15 +232,21 @@ _null_blk_dir() {
 # _null_blk_outage DEV on|off: fail every sector of DEV with BLK_STS_IOERR
 # through null_blk's badblocks (no table swap: the device keeps its queue
 # and its nowait support), or stop failing.
+# 6.1's badblocks_set() drops parts of a range longer than 512 sectors
+# (a write at sector 800 of a 64 MiB range succeeded), so the range is set
+# 512 sectors at a time, lowest first.
 _null_blk_outage() {
-	local dir sectors
+	local dir sectors sign start
 	dir=$(_null_blk_dir "$1")
 	sectors=$(_sectors "$1")
 	case $2 in
-	on) echo "+0-$((sectors - 1))" >"$dir/badblocks" ;;
-	off) echo "-0-$((sectors - 1))" >"$dir/badblocks" ;;
+	on) sign=+ ;;
+	off) sign=- ;;
 	*) _fail "_null_blk_outage: expected on or off, got '$2'" ;;
 	esac
+	for ((start = 0; start < sectors; start += 512)); do
+		echo "$sign$start-$((start + 511 < sectors ? start + 511 : sectors - 1))" >"$dir/badblocks"
+	done
 }
 
 _null_blk_remove() {
