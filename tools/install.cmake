@@ -15,16 +15,15 @@ endif()
 set(IOHANG_UDEV_RULES_DIR "${_udevdir}/rules.d" CACHE PATH
 	"Where to install the dm-iohang udev rules")
 
-# The rules must run after the dm flag rules and before the dm disk rules;
-# their numbers differ between upstream lvm2 (10-dm, 13-dm-disk) and
-# Debian's packaging (55-dm, 60-persistent-storage-dm).
-if(EXISTS ${_udevdir}/rules.d/55-dm.rules)
-	set(_rules_priority 56)
-else()
-	set(_rules_priority 12)
-endif()
+# The rules' number follows the dm rules installed here (Debian's 55-dm or
+# upstream's 10-dm); -DIOHANG_UDEV_RULES_PRIORITY=<n> sets it outright.
+include(${PROJECT_SOURCE_DIR}/cmake/UdevRulesPriority.cmake)
+iohang_udev_rules_priority(_rules_priority
+	${_udevdir}/rules.d /lib/udev/rules.d /usr/lib/udev/rules.d)
 set(IOHANG_UDEV_RULES_PRIORITY ${_rules_priority} CACHE STRING
 	"Number that orders dm-iohang.rules after 10-dm/55-dm and before 13-dm-disk/60-persistent-storage-dm")
+message(STATUS "udev rules: ${IOHANG_UDEV_RULES_PRIORITY}-dm-iohang.rules "
+	"(found: ${_rules_priority}, ${_rules_priority_REASON})")
 
 pkg_get_variable(_unitdir systemd systemdsystemunitdir)
 if(NOT _unitdir)
