@@ -43,11 +43,13 @@ option(IOHANG_INSTALL_DKMS_SOURCES "Install the module sources for dkms" ON)
 set(IOHANG_DKMS_SOURCE_DIR "/usr/src/${PROJECT_NAME}-${PROJECT_VERSION}" CACHE PATH
 	"Where dkms expects the module sources")
 
-# dkms.conf names the version literally (dkms reads it without CMake).
-file(STRINGS ${PROJECT_SOURCE_DIR}/dkms.conf _dkms_version REGEX "^PACKAGE_VERSION=")
-if(NOT _dkms_version STREQUAL "PACKAGE_VERSION=\"${PROJECT_VERSION}\"")
-	message(WARNING "dkms.conf has ${_dkms_version}, the project is ${PROJECT_VERSION}")
-endif()
+# dkms.conf with the project version in place of #MODULE_VERSION# (what
+# dh_dkms -V does for the Debian package).
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+	${PROJECT_SOURCE_DIR}/dkms.conf)
+file(READ ${PROJECT_SOURCE_DIR}/dkms.conf _dkms_conf)
+string(REPLACE "#MODULE_VERSION#" "${PROJECT_VERSION}" _dkms_conf "${_dkms_conf}")
+file(CONFIGURE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/dkms.conf CONTENT "${_dkms_conf}" @ONLY)
 
 configure_file(${PROJECT_SOURCE_DIR}/systemd/iohang-monitor.service.in
 	${CMAKE_CURRENT_BINARY_DIR}/iohang-monitor.service @ONLY)
@@ -63,11 +65,13 @@ install(FILES ${PROJECT_SOURCE_DIR}/completion/iohangctl
 	DESTINATION ${IOHANG_BASH_COMPLETION_DIR})
 
 if(IOHANG_INSTALL_DKMS_SOURCES)
-	install(FILES ${PROJECT_SOURCE_DIR}/dkms.conf ${PROJECT_SOURCE_DIR}/Kbuild
+	install(FILES ${CMAKE_CURRENT_BINARY_DIR}/dkms.conf
+		${PROJECT_SOURCE_DIR}/Kbuild ${PROJECT_SOURCE_DIR}/VERSION
 		DESTINATION ${IOHANG_DKMS_SOURCE_DIR})
 	install(DIRECTORY ${PROJECT_SOURCE_DIR}/kernel/
 		DESTINATION ${IOHANG_DKMS_SOURCE_DIR}/kernel
 		FILES_MATCHING PATTERN "*.c" PATTERN "*.h" PATTERN "Kbuild")
 	install(FILES ${PROJECT_SOURCE_DIR}/include/dm-iohang.h
+		${PROJECT_SOURCE_DIR}/include/dm-iohang-module-version.h
 		DESTINATION ${IOHANG_DKMS_SOURCE_DIR}/include)
 endif()
