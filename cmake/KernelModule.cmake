@@ -35,7 +35,7 @@ endif()
 file(GLOB IOHANG_MODULE_SOURCES CONFIGURE_DEPENDS
 	${PROJECT_SOURCE_DIR}/kernel/*.c ${PROJECT_SOURCE_DIR}/kernel/*.h
 	${PROJECT_SOURCE_DIR}/kernel/Kbuild ${PROJECT_SOURCE_DIR}/include/*.h
-	${PROJECT_SOURCE_DIR}/Kbuild)
+	${PROJECT_SOURCE_DIR}/Kbuild ${PROJECT_SOURCE_DIR}/VERSION)
 
 set(IOHANG_MODULES)
 foreach(kdir IN LISTS _iohang_kdirs)
@@ -58,7 +58,8 @@ foreach(kdir IN LISTS _iohang_kdirs)
 	set(ko ${moddir}/kernel/dm-iohang.ko)
 	add_custom_command(OUTPUT ${ko}
 		COMMAND ${CMAKE_COMMAND} -E make_directory ${moddir}/kernel ${moddir}/include
-		COMMAND ${CMAKE_COMMAND} -E copy_if_different ${PROJECT_SOURCE_DIR}/Kbuild ${moddir}/
+		COMMAND ${CMAKE_COMMAND} -E copy_if_different ${PROJECT_SOURCE_DIR}/Kbuild
+			${PROJECT_SOURCE_DIR}/VERSION ${moddir}/
 		COMMAND ${CMAKE_COMMAND} -E copy_directory ${PROJECT_SOURCE_DIR}/kernel ${moddir}/kernel
 		COMMAND ${CMAKE_COMMAND} -E copy_directory ${PROJECT_SOURCE_DIR}/include ${moddir}/include
 		COMMAND make -s -C ${kdir} M=${moddir} modules

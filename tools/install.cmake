@@ -15,16 +15,15 @@ endif()
 set(IOHANG_UDEV_RULES_DIR "${_udevdir}/rules.d" CACHE PATH
 	"Where to install the dm-iohang udev rules")
 
-# The rules must run after the dm flag rules and before the dm disk rules;
-# their numbers differ between upstream lvm2 (10-dm, 13-dm-disk) and
-# Debian's packaging (55-dm, 60-persistent-storage-dm).
-if(EXISTS ${_udevdir}/rules.d/55-dm.rules)
-	set(_rules_priority 56)
-else()
-	set(_rules_priority 12)
-endif()
+# The rules' number follows the dm rules installed here (Debian's 55-dm or
+# upstream's 10-dm); -DIOHANG_UDEV_RULES_PRIORITY=<n> sets it outright.
+include(${PROJECT_SOURCE_DIR}/cmake/UdevRulesPriority.cmake)
+iohang_udev_rules_priority(_rules_priority
+	${_udevdir}/rules.d /lib/udev/rules.d /usr/lib/udev/rules.d)
 set(IOHANG_UDEV_RULES_PRIORITY ${_rules_priority} CACHE STRING
 	"Number that orders dm-iohang.rules after 10-dm/55-dm and before 13-dm-disk/60-persistent-storage-dm")
+message(STATUS "udev rules: ${IOHANG_UDEV_RULES_PRIORITY}-dm-iohang.rules "
+	"(found: ${_rules_priority}, ${_rules_priority_REASON})")
 
 pkg_get_variable(_unitdir systemd systemdsystemunitdir)
 if(NOT _unitdir)
@@ -44,11 +43,13 @@ option(IOHANG_INSTALL_DKMS_SOURCES "Install the module sources for dkms" ON)
 set(IOHANG_DKMS_SOURCE_DIR "/usr/src/${PROJECT_NAME}-${PROJECT_VERSION}" CACHE PATH
 	"Where dkms expects the module sources")
 
-# dkms.conf names the version literally (dkms reads it without CMake).
-file(STRINGS ${PROJECT_SOURCE_DIR}/dkms.conf _dkms_version REGEX "^PACKAGE_VERSION=")
-if(NOT _dkms_version STREQUAL "PACKAGE_VERSION=\"${PROJECT_VERSION}\"")
-	message(WARNING "dkms.conf has ${_dkms_version}, the project is ${PROJECT_VERSION}")
-endif()
+# dkms.conf with the project version in place of #MODULE_VERSION# (what
+# dh_dkms -V does for the Debian package).
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+	${PROJECT_SOURCE_DIR}/dkms.conf)
+file(READ ${PROJECT_SOURCE_DIR}/dkms.conf _dkms_conf)
+string(REPLACE "#MODULE_VERSION#" "${PROJECT_VERSION}" _dkms_conf "${_dkms_conf}")
+file(CONFIGURE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/dkms.conf CONTENT "${_dkms_conf}" @ONLY)
 
 configure_file(${PROJECT_SOURCE_DIR}/systemd/iohang-monitor.service.in
 	${CMAKE_CURRENT_BINARY_DIR}/iohang-monitor.service @ONLY)
@@ -64,11 +65,13 @@ install(FILES ${PROJECT_SOURCE_DIR}/completion/iohangctl
 	DESTINATION ${IOHANG_BASH_COMPLETION_DIR})
 
 if(IOHANG_INSTALL_DKMS_SOURCES)
-	install(FILES ${PROJECT_SOURCE_DIR}/dkms.conf ${PROJECT_SOURCE_DIR}/Kbuild
+	install(FILES ${CMAKE_CURRENT_BINARY_DIR}/dkms.conf
+		${PROJECT_SOURCE_DIR}/Kbuild ${PROJECT_SOURCE_DIR}/VERSION
 		DESTINATION ${IOHANG_DKMS_SOURCE_DIR})
 	install(DIRECTORY ${PROJECT_SOURCE_DIR}/kernel/
 		DESTINATION ${IOHANG_DKMS_SOURCE_DIR}/kernel
 		FILES_MATCHING PATTERN "*.c" PATTERN "*.h" PATTERN "Kbuild")
 	install(FILES ${PROJECT_SOURCE_DIR}/include/dm-iohang.h
+		${PROJECT_SOURCE_DIR}/include/dm-iohang-module-version.h
 		DESTINATION ${IOHANG_DKMS_SOURCE_DIR}/include)
 endif()
