@@ -75,8 +75,9 @@ protected:
 	{
 		std::vector<std::string> full = {"monitor"};
 		full.insert(full.end(), arguments.begin(), arguments.end());
-		return run_cli(full, dm, [this](EventOrigin origin) -> std::unique_ptr<EventSource> {
-			origins.push_back(origin);
+		return run_cli(full, dm, [this](const EventSourceOptions &options) -> std::unique_ptr<EventSource> {
+			origins.push_back(options.origin);
+			buffer_sizes.push_back(options.receive_buffer_bytes);
 			return std::move(source);
 		});
 	}
@@ -84,6 +85,7 @@ protected:
 	FakeDeviceMapper dm;
 	std::unique_ptr<FakeEventSource> source = std::make_unique<FakeEventSource>();
 	std::vector<EventOrigin> origins;
+	std::vector<int> buffer_sizes;
 };
 
 std::vector<std::string> lines(const std::string &text)
@@ -126,9 +128,18 @@ TEST_F(Monitor, JsonLines)
 	EXPECT_EQ(r.status, 0) << r.err;
 	EXPECT_TRUE(std::regex_match(
 		r.out, std::regex(R"(\{"time":"[-0-9T:.]+Z","device":"ioh0","uuid":"","kernel_name":"dm-0",)"
-				  R"("action":"fail_all","held":2,"duration_ms":null,"failed":null,"requeued":null\}\n)")))
+				  R"("action":"fail_all","state":null,"held":2,"duration_ms":null,"failed":null,"requeued":null\}\n)")))
 		<< r.out;
 	EXPECT_EQ(origins, std::vector<EventOrigin>{EventOrigin::kUdev});
+}
+
+TEST_F(Monitor, ReceiveBufferSize)
+{
+	source->push(iohang_uevent("ioh0", "HANG"));
+	EXPECT_EQ(run({"--count", "1", "--receive-buffer", "65536"}).status, 0);
+	EXPECT_EQ(buffer_sizes, std::vector<int>{65536});
+	EXPECT_EQ(run({"--receive-buffer", "100"}).status, 2);
+	EXPECT_EQ(run({"--receive-buffer", "3000000000"}).status, 2);
 }
 
 TEST_F(Monitor, QuietPrintsNothing)
@@ -206,7 +217,7 @@ TEST_F(Monitor, ReportsAFailingHook)
 
 TEST_F(Monitor, EventSourceFailureExitsOne)
 {
-	const CliResult r = run_cli({"monitor"}, dm, [](EventOrigin) -> std::unique_ptr<EventSource> {
+	const CliResult r = run_cli({"monitor"}, dm, [](const EventSourceOptions &) -> std::unique_ptr<EventSource> {
 		throw OperationError("cannot listen to kernel uevents: Permission denied");
 	});
 	EXPECT_EQ(r.status, 1);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl monitor [NAME...] [options]
 #include "cli/common.h"
+#include "cli/list.h"
 #include "core/errors.h"
 #include "monitor/monitor_loop.h"
 
 namespace iohang::action::monitor {
 
 constexpr std::uint64_t kMaxHooksLimit = 1024;
+// The kernel's floor is about this much anyway (SOCK_MIN_RCVBUF, doubled).
+constexpr std::uint64_t kMinReceiveBuffer = 4096;
 
 void get_arguments(po::options_description &options, po::options_description &hidden,
 		   po::positional_options_description &positional)
@@ -25,7 +28,25 @@ void get_arguments(po::options_description &options, po::options_description &hi
 		("duration", po::value<std::string>()->value_name("DURATION"), "exit after DURATION")
 		("source", po::value<std::string>()->value_name("SOURCE"),
 		 "kernel: uevents straight from the kernel, no udevd needed (default); "
-		 "udev: uevents as udevd passes them on");
+		 "udev: uevents as udevd passes them on")
+		("receive-buffer", po::value<std::string>()->value_name("BYTES"),
+		 "uevent socket receive buffer (default 134217728, 128 MiB)");
+}
+
+std::vector<IohangEvent> device_states(DeviceMapper &dm)
+{
+	std::vector<IohangEvent> states;
+	const auto now = std::chrono::system_clock::now();
+	for (const DeviceReport &report : report_all_iohang_devices(dm)) {
+		IohangEvent state;
+		state.time = now;
+		state.name = report.name;
+		state.action = kStateAction;
+		state.state = std::string(to_string(report.status.state));
+		state.held = report.status.held;
+		states.push_back(std::move(state));
+	}
+	return states;
 }
 
 void execute(const po::variables_map &arguments, Context &context)
@@ -46,19 +67,23 @@ void execute(const po::variables_map &arguments, Context &context)
 	settings.count = integer_option(arguments, "count", 1, UINT64_MAX);
 	settings.duration_ms = duration_option(arguments, "duration");
 
-	EventOrigin origin = EventOrigin::kKernel;
+	EventSourceOptions source_options;
+	source_options.receive_buffer_bytes = static_cast<int>(
+		integer_option(arguments, "receive-buffer", kMinReceiveBuffer, INT32_MAX)
+			.value_or(source_options.receive_buffer_bytes));
 	if (arguments.count("source")) {
 		const std::string source = arguments["source"].as<std::string>();
 		if (source == "udev")
-			origin = EventOrigin::kUdev;
+			source_options.origin = EventOrigin::kUdev;
 		else if (source != "kernel")
 			throw UsageError("--source: unknown source '" + source +
 					 "' (expected kernel or udev)");
 	}
 
 	in_context("monitor", [&] {
-		const auto events = context.events(origin);
-		run_monitor(settings, *events, context.out, context.err);
+		const auto events = context.events(source_options);
+		run_monitor(settings, *events, [&] { return device_states(context.dm); },
+			    context.out, context.err);
 	});
 }
 

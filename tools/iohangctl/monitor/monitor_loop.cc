@@ -65,8 +65,8 @@ int poll_timeout_ms(const std::optional<Clock::time_point> &deadline)
 
 } // namespace
 
-void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostream &out,
-		 std::ostream &err)
+void run_monitor(const MonitorSettings &settings, EventSource &source,
+		 const StateReader &read_states, std::ostream &out, std::ostream &err)
 {
 	DefaultSigchld default_sigchld;
 	SignalFd signals({SIGINT, SIGTERM, SIGCHLD});
@@ -90,13 +90,26 @@ void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostr
 			syslog_sink->send(event, text);
 		if (hooks)
 			hooks->submit(hook_environment(event));
-		++relayed;
 	};
+	// What was lost cannot be known, so every device's state is read
+	// again: whoever follows the events sees the truth after the gap.
 	auto report_overflow = [&] {
 		const char *what = "uevents were lost: the receive buffer overflowed";
 		err << "iohangctl: monitor: " << what << std::endl;
 		if (syslog_sink)
 			syslog(LOG_ERR, "%s", what);
+		IohangEvent lost;
+		lost.time = std::chrono::system_clock::now();
+		lost.action = kLostAction;
+		relay(lost);
+		try {
+			for (const auto &state : read_states())
+				if (event_matches(state, settings.names))
+					relay(state);
+		} catch (const std::exception &e) {
+			err << "iohangctl: monitor: cannot read the devices' state again: "
+			    << e.what() << std::endl;
+		}
 	};
 	// true: stop requested
 	auto handle_signals = [&] {
@@ -131,15 +144,18 @@ void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostr
 		}
 		if (fds[0].revents & POLLIN)
 			stop = handle_signals();
-		if (fds[1].revents & (POLLERR | POLLHUP | POLLNVAL))
+		// POLLERR is how an overrun netlink socket says the next read
+		// fails with ENOBUFS; receive() notes that and reads on.
+		if (fds[1].revents & (POLLHUP | POLLNVAL))
 			throw OperationError("the uevent source failed");
-		if (!stop && (fds[1].revents & POLLIN)) {
+		if (!stop && (fds[1].revents & (POLLIN | POLLERR))) {
 			const auto now = std::chrono::system_clock::now();
 			for (const auto &properties : source.receive()) {
 				const auto event = iohang_event_from(properties, now);
 				if (!event || !event_matches(*event, settings.names))
 					continue;
 				relay(*event);
+				++relayed;
 				if (settings.count && relayed >= *settings.count) {
 					stop = true;
 					break;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -24,10 +25,15 @@ struct MonitorSettings {
 	std::optional<std::uint64_t> duration_ms; // stop after this long
 };
 
+// The current state of every iohang device, as kStateAction events (the
+// monitor calls it after uevents were lost).  Throws OperationError.
+using StateReader = std::function<std::vector<IohangEvent>()>;
+
 // Returns when SIGINT or SIGTERM arrives, --count events were relayed or
 // --duration passed; then waits for hooks still running or queued (a
-// second signal stops that wait, reporting what was not run).
-void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostream &out,
-		 std::ostream &err);
+// second signal stops that wait, reporting what was not run).  Lost
+// uevents are relayed as a kLostAction event followed by read_states().
+void run_monitor(const MonitorSettings &settings, EventSource &source,
+		 const StateReader &read_states, std::ostream &out, std::ostream &err);
 
 } // namespace iohang
