@@ -127,7 +127,7 @@ TEST_F(Monitor, JsonLines)
 	const CliResult r = run({"--json", "--count", "1", "--source", "udev"});
 	EXPECT_EQ(r.status, 0) << r.err;
 	EXPECT_TRUE(std::regex_match(
-		r.out, std::regex(R"(\{"time":"[-0-9T:.]+Z","device":"ioh0","uuid":"","kernel_name":"dm-0",)"
+		r.out, std::regex(R"(\{"version":1,"time":"[-0-9T:.]+Z","name":"ioh0","uuid":"","kernel_name":"dm-0",)"
 				  R"("action":"fail_all","state":null,"held":2,"duration_ms":null,"failed":null,"requeued":null\}\n)")))
 		<< r.out;
 	EXPECT_EQ(origins, std::vector<EventOrigin>{EventOrigin::kUdev});

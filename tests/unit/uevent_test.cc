@@ -133,7 +133,7 @@ TEST(Uevent, FormatsJson)
 	p["DM_IOHANG_FAILED"] = "4";
 	p["DM_NAME"] = "q\"uote";
 	EXPECT_EQ(format_json(*iohang_event_from(p, kTime)),
-		  "{\"time\":\"2026-11-29T03:30:00.123Z\",\"device\":\"q\\\"uote\","
+		  "{\"version\":1,\"time\":\"2026-11-29T03:30:00.123Z\",\"name\":\"q\\\"uote\","
 		  "\"uuid\":\"IOHANG-test\",\"kernel_name\":\"dm-3\",\"action\":\"fail_all\","
 		  "\"state\":null,\"held\":3,\"duration_ms\":null,\"failed\":4,\"requeued\":null}");
 }

@@ -9,9 +9,6 @@
 namespace iohang {
 namespace {
 
-// Bumped only for incompatible changes; new keys may appear at any time.
-constexpr std::uint64_t kJsonSchemaVersion = 1;
-
 std::vector<std::string> retry_on_list(unsigned statuses)
 {
 	std::vector<std::string> out;

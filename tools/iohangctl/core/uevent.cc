@@ -124,8 +124,9 @@ std::string format_json(const IohangEvent &event)
 {
 	JsonWriter json;
 	json.begin_object()
+		.field("version", kJsonSchemaVersion)
 		.field("time", format_time(event.time))
-		.field("device", event.name)
+		.field("name", event.name)
 		.field("uuid", event.uuid)
 		.field("kernel_name", event.kernel_name)
 		.field("action", event.action)
