@@ -255,6 +255,36 @@ TEST_F(CliBehaviour, ListShowsOnlySingleIohangTargets)
 	EXPECT_TRUE(dm.calls.empty());
 }
 
+TEST_F(CliBehaviour, ADeviceOfANewerModuleBreaksNothing)
+{
+	dm.add_iohang("a-new", "8:16 0 30000 3 probe drain_ms 5", 2048, "draining 2 1 0 0 4 10 0 0 7");
+	dm.add_iohang("b-old", "8:16 0 60000", 1024, "ok 0 0 0 0 0 0 0 0");
+
+	CliResult r = run({"list"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.out.find("a-new"), std::string::npos) << r.out;
+	EXPECT_NE(r.out.find("unknown"), std::string::npos) << r.out;
+	EXPECT_NE(r.out.find("b-old"), std::string::npos) << r.out;
+	EXPECT_NE(r.err.find("a-new: not understood (a newer dm-iohang module?): state 'draining', "
+			     "table options 'drain_ms 5'"),
+		  std::string::npos)
+		<< r.err;
+
+	r = run({"status", "a-new", "--json"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.out.find("\"state\":\"unknown\""), std::string::npos) << r.out;
+	EXPECT_NE(r.out.find("\"not_understood\":[\"state 'draining'\",\"table options 'drain_ms 5'\"]"),
+		  std::string::npos) << r.out;
+
+	EXPECT_EQ(run({"fail", "a-new"}).status, 0);
+	// swap must write the table back and cannot with words it does not know.
+	dm.calls.clear();
+	r = run({"swap", "a-new", "/dev/sdc"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_NE(r.err.find("unknown option 'drain_ms'"), std::string::npos) << r.err;
+	EXPECT_TRUE(dm.calls.empty());
+}
+
 TEST_F(CliBehaviour, ListFailureExitsOne)
 {
 	dm.failures["list"] = "device-mapper list failed: Permission denied";

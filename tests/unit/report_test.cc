@@ -55,7 +55,7 @@ TEST(Report, Json)
 		  "\"held\":2,\"hang_events\":1,\"recovered\":0,\"timed_out\":0,\"retries\":4,"
 		  "\"longest_hang_ms\":1500,\"overflowed\":0,\"released\":null,"
 		  "\"timeout_ms\":30000,\"retry_interval_ms\":500,\"retry_on\":[\"ioerr\"],"
-		  "\"probe\":true,\"hold_new_io\":false,\"max_held\":null}]}");
+		  "\"probe\":true,\"hold_new_io\":false,\"max_held\":null,\"not_understood\":[]}]}");
 }
 
 } // namespace

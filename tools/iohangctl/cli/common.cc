@@ -139,21 +139,22 @@ std::string checked_params(const IohangParams &params)
 	}
 }
 
-std::optional<IohangDevice> try_read_iohang_device(DeviceMapper &dm, const std::string &name)
+std::optional<IohangDevice> try_read_iohang_device(DeviceMapper &dm, const std::string &name,
+						   Parsing parsing)
 {
 	const std::vector<TargetLine> table = dm.table(name);
 	if (table.size() != 1 || table.front().type != DM_IOHANG_TARGET_NAME)
 		return std::nullopt;
 	try {
-		return IohangDevice{table.front(), parse_params(table.front().params)};
+		return IohangDevice{table.front(), parse_params(table.front().params, parsing)};
 	} catch (const std::invalid_argument &e) {
 		throw OperationError("cannot read the table of " + name + ": " + e.what());
 	}
 }
 
-IohangDevice read_iohang_device(DeviceMapper &dm, const std::string &name)
+IohangDevice read_iohang_device(DeviceMapper &dm, const std::string &name, Parsing parsing)
 {
-	auto device = try_read_iohang_device(dm, name);
+	auto device = try_read_iohang_device(dm, name, parsing);
 	if (!device)
 		throw OperationError(name + " is not an iohang device (its table is not a single " DM_IOHANG_TARGET_NAME " target)");
 	return std::move(*device);
@@ -191,7 +192,7 @@ void send_message_action(const po::variables_map &arguments, Context &context,
 {
 	const std::string name = required_operand(arguments, "name", "NAME");
 	in_context(std::string(command) + " " + name, [&] {
-		read_iohang_device(context.dm, name);
+		read_iohang_device(context.dm, name, Parsing::kLenient);
 		context.dm.message(name, message);
 	});
 }

@@ -39,14 +39,15 @@ IohangParams target_params(const po::variables_map &arguments, const std::string
 std::string checked_params(const IohangParams &params);
 
 // The single iohang target of device `name`, or OperationError saying
-// why it is not one.
+// why it is not one.  Parsing::kStrict where the table is written back.
 struct IohangDevice {
 	TargetLine line;
 	IohangParams params;
 };
-IohangDevice read_iohang_device(DeviceMapper &dm, const std::string &name);
+IohangDevice read_iohang_device(DeviceMapper &dm, const std::string &name, Parsing parsing);
 // nullopt when `name`'s table is not a single iohang target.
-std::optional<IohangDevice> try_read_iohang_device(DeviceMapper &dm, const std::string &name);
+std::optional<IohangDevice> try_read_iohang_device(DeviceMapper &dm, const std::string &name,
+						   Parsing parsing);
 
 DeviceReport make_report(DeviceMapper &dm, const std::string &name, const IohangDevice &device);
 

@@ -30,7 +30,7 @@ void execute(const po::variables_map &arguments, Context &context)
 	for (const auto &name : names) {
 		try {
 			in_context("remove " + name, [&] {
-				read_iohang_device(context.dm, name);
+				read_iohang_device(context.dm, name, Parsing::kLenient);
 				if (force)
 					context.dm.message(name, DM_IOHANG_MSG_FAIL_ALL);
 				context.dm.remove(name);

@@ -36,7 +36,7 @@ void execute(const po::variables_map &arguments, Context &context)
 				 format_duration_ms(*interval));
 
 	in_context("set " + name, [&] {
-		read_iohang_device(context.dm, name);
+		read_iohang_device(context.dm, name, Parsing::kStrict);
 		if (timeout)
 			context.dm.message(name, std::string(DM_IOHANG_MSG_SET_TIMEOUT " ") +
 							 std::to_string(*timeout));

@@ -23,10 +23,10 @@ void execute(const po::variables_map &arguments, Context &context)
 		for (const auto &name : names)
 			in_context("status " + name, [&] {
 				reports.push_back(make_report(
-					context.dm, name, read_iohang_device(context.dm, name)));
+					context.dm, name, read_iohang_device(context.dm, name, Parsing::kLenient)));
 			});
 	}
-	print_reports(reports, arguments["json"].as<bool>(), context.out);
+	print_reports(reports, arguments["json"].as<bool>(), context.out, context.err);
 }
 
 const Action action("status", "[NAME...]",

@@ -28,7 +28,7 @@ void execute(const po::variables_map &arguments, Context &context)
 	DeviceMapper &dm = context.dm;
 
 	in_context("swap " + name, [&] {
-		const IohangDevice current = read_iohang_device(dm, name);
+		const IohangDevice current = read_iohang_device(dm, name, Parsing::kStrict);
 		const std::uint64_t needed = current.line.length;
 		const std::uint64_t available = dm.device_sectors(new_device);
 		if (available < offset || available - offset < needed)

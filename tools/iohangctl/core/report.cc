@@ -25,7 +25,31 @@ std::vector<std::string> retry_on_list(unsigned statuses)
 	return out;
 }
 
+// The known options, then a newer module's words as they came.
+std::string options_column(const IohangParams &params)
+{
+	std::string out = describe_options(params.options);
+	if (!params.unknown_options.empty() && out == "-")
+		out.clear();
+	for (const auto &word : params.unknown_options)
+		out += (out.empty() ? "" : " ") + word;
+	return out;
+}
+
 } // namespace
+
+std::vector<std::string> not_understood(const DeviceReport &report)
+{
+	std::vector<std::string> out = report.status.not_understood;
+	const auto &words = report.params.unknown_options;
+	if (!words.empty()) {
+		std::string joined;
+		for (const auto &word : words)
+			joined += (joined.empty() ? "" : " ") + word;
+		out.push_back("table options '" + joined + "'");
+	}
+	return out;
+}
 
 std::string describe_options(const IohangOptions &o)
 {
@@ -60,7 +84,7 @@ std::string format_report_table(const std::vector<DeviceReport> &reports)
 				std::to_string(s.recovered), std::to_string(s.timed_out),
 				std::to_string(s.retries), format_duration_ms(s.longest_hang_ms),
 				format_duration_ms(o.timeout_ms),
-				format_duration_ms(o.retry_interval_ms), describe_options(o)});
+				format_duration_ms(o.retry_interval_ms), options_column(r.params)});
 	}
 	std::vector<std::size_t> widths(rows.front().size(), 0);
 	for (const auto &row : rows)
@@ -112,7 +136,11 @@ std::string format_report_json(const std::vector<DeviceReport> &reports)
 			.field("probe", o.probe)
 			.field("hold_new_io", o.hold_new_io)
 			.field("max_held", o.max_held)
-			.end_object();
+			.key("not_understood")
+			.begin_array();
+		for (const auto &what : not_understood(r))
+			json.value(what);
+		json.end_array().end_object();
 	}
 	json.end_array().end_object();
 	return json.str();

@@ -20,6 +20,10 @@ struct DeviceReport {
 	IohangStatus status;
 };
 
+// What this tool could not interpret in the device's table and status,
+// e.g. {"state 'draining'", "table options 'drain_ms 5'"}.
+std::vector<std::string> not_understood(const DeviceReport &report);
+
 // "retry_on=ioerr,transport probe max_held=8", or "-" when all default.
 std::string describe_options(const IohangOptions &options);
 

@@ -19,8 +19,10 @@ std::string_view to_string(HangState state)
 		return DM_IOHANG_STATE_HUNG;
 	case HangState::kDisabled:
 		return DM_IOHANG_STATE_DISABLED;
+	case HangState::kUnknown:
+		break;
 	}
-	return "?";
+	return "unknown";
 }
 
 IohangStatus parse_status(std::string_view line)
@@ -39,10 +41,10 @@ IohangStatus parse_status(std::string_view line)
 		s.state = HangState::kHung;
 	else if (state == DM_IOHANG_STATE_DISABLED)
 		s.state = HangState::kDisabled;
-	else
-		throw std::invalid_argument("unknown state '" + state + "' in status line (expected "
-					    DM_IOHANG_STATE_OK ", " DM_IOHANG_STATE_HUNG " or "
-					    DM_IOHANG_STATE_DISABLED ")");
+	else {
+		s.state = HangState::kUnknown;
+		s.not_understood.push_back("state '" + state + "'");
+	}
 
 	auto field = [&](std::size_t index) {
 		try {

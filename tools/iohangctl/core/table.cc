@@ -87,7 +87,8 @@ bool IohangOptions::operator==(const IohangOptions &o) const
 
 bool IohangParams::operator==(const IohangParams &o) const
 {
-	return device == o.device && offset == o.offset && options == o.options;
+	return device == o.device && offset == o.offset && options == o.options &&
+	       unknown_options == o.unknown_options;
 }
 
 void validate(const IohangOptions &options)
@@ -117,6 +118,9 @@ std::string build_params(const IohangParams &params)
 	    params.device.find_first_of(" \t\n") != std::string::npos)
 		throw std::invalid_argument("device '" + params.device +
 					    "' must be a non-empty path without spaces");
+	if (!params.unknown_options.empty())
+		throw std::invalid_argument("unknown option '" + params.unknown_options.front() +
+					    "'");
 	validate(params.options);
 
 	const IohangOptions &o = params.options;
@@ -154,7 +158,7 @@ std::string build_table_line(std::uint64_t sectors, const IohangParams &params)
 	       build_params(params);
 }
 
-IohangParams parse_params(std::string_view text)
+IohangParams parse_params(std::string_view text, Parsing parsing)
 {
 	const std::vector<std::string> words = split_words(text);
 	if (words.size() < 3)
@@ -192,7 +196,15 @@ IohangParams parse_params(std::string_view text)
 				o.retry_interval_ms = number(argument(), word);
 			} else if (word == DM_IOHANG_OPT_RETRY_ON) {
 				once(seen_retry_on);
-				o.retry_on = parse_retry_on(argument());
+				const std::string &list = argument();
+				try {
+					o.retry_on = parse_retry_on(list);
+				} catch (const std::invalid_argument &) {
+					if (parsing == Parsing::kStrict)
+						throw;
+					params.unknown_options.insert(params.unknown_options.end(),
+								      {word, list});
+				}
 			} else if (word == DM_IOHANG_OPT_PROBE) {
 				o.probe = true;
 			} else if (word == DM_IOHANG_OPT_HOLD_NEW_IO) {
@@ -200,12 +212,15 @@ IohangParams parse_params(std::string_view text)
 			} else if (word == DM_IOHANG_OPT_MAX_HELD) {
 				once(seen_max_held);
 				o.max_held = number(argument(), word);
+			} else if (parsing == Parsing::kLenient) {
+				params.unknown_options.push_back(word);
 			} else {
 				throw std::invalid_argument("unknown option '" + word + "'");
 			}
 		}
 	}
-	validate(params.options);
+	if (parsing == Parsing::kStrict)
+		validate(params.options);
 	return params;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dm-iohang.h"
 
@@ -46,6 +47,8 @@ struct IohangParams {
 	std::string device; // a path, or "major:minor" as the kernel prints it
 	std::uint64_t offset = 0; // sectors
 	IohangOptions options;
+	// Option words of a newer module, kept by Parsing::kLenient.
+	std::vector<std::string> unknown_options;
 
 	bool operator==(const IohangParams &) const;
 	bool operator!=(const IohangParams &o) const { return !(*this == o); }
@@ -56,14 +59,21 @@ struct IohangParams {
 void validate(const IohangOptions &options);
 
 // Canonical parameter string, the same form the kernel's TABLE status
-// prints: options equal to their defaults are left out.
+// prints: options equal to their defaults are left out.  Refuses params
+// with unknown_options: their meaning, so their place, is unknown.
 std::string build_params(const IohangParams &params);
 
 // "0 <sectors> iohang <params>", a line for `dmsetup create`.
 std::string build_table_line(std::uint64_t sectors, const IohangParams &params);
 
+// kStrict: for a table the tool writes back (swap): anything unknown or
+// out of this tool's limits is refused.  kLenient: for display: option
+// words of a newer module are kept in unknown_options and limits are the
+// kernel's business.
+enum class Parsing { kStrict, kLenient };
+
 // Reads parameters in any option order (as the constructor does).  Throws
 // std::invalid_argument saying what is wrong.
-IohangParams parse_params(std::string_view text);
+IohangParams parse_params(std::string_view text, Parsing parsing = Parsing::kStrict);
 
 } // namespace iohang
