@@ -185,6 +185,7 @@ TEST_F(Monitor, RunsHooksWithTheEventAndNeverDropsOne)
 	ASSERT_NE(::mkdtemp(dir_template), nullptr);
 	const std::string file = std::string(dir_template) + "/hooks";
 	::setenv("IOHANG_HELD", "stale", 1); // the event's value must win
+	::setenv("IOHANG_DURATION_MS", "stale", 1); // and none but the event's pass
 
 	for (int i = 0; i < 6; ++i)
 		source->push(iohang_uevent("ioh" + std::to_string(i), "HANG", std::to_string(i)));
@@ -193,6 +194,7 @@ TEST_F(Monitor, RunsHooksWithTheEventAndNeverDropsOne)
 				 "sleep 0.05; echo \"$IOHANG_DEVICE $IOHANG_ACTION $IOHANG_HELD "
 				 "${IOHANG_DURATION_MS-unset} $IOHANG_TIME\" >> " + file});
 	::unsetenv("IOHANG_HELD");
+	::unsetenv("IOHANG_DURATION_MS");
 	EXPECT_EQ(r.status, 0) << r.err;
 	EXPECT_EQ(lines(r.out).size(), 6u);
 
@@ -205,6 +207,76 @@ TEST_F(Monitor, RunsHooksWithTheEventAndNeverDropsOne)
 						  "ioh4 hang 4 unset", "ioh5 hang 5 unset"}));
 	std::remove(file.c_str());
 	::rmdir(dir_template);
+}
+
+bool process_gone(pid_t pid)
+{
+	std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+	std::string line;
+	if (!std::getline(stat, line))
+		return true;
+	// A zombie waits for a reaper that is not us; it is dead all the same.
+	return line.find(") Z ") != std::string::npos;
+}
+
+TEST_F(Monitor, HookTimeoutKillsTheHooksProcessGroup)
+{
+	char dir_template[] = "/tmp/iohangctl-test-XXXXXX";
+	ASSERT_NE(::mkdtemp(dir_template), nullptr);
+	const std::string file = std::string(dir_template) + "/child";
+	source->push(iohang_uevent("ioh0", "HANG"));
+	const auto start = std::chrono::steady_clock::now();
+	const CliResult r = run({"--count", "1", "--hook-timeout", "300ms", "--exec",
+				 "sleep 30 & echo $! > " + file + "; wait"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+	EXPECT_NE(r.err.find("hook ran longer than 300ms: killed"), std::string::npos) << r.err;
+	pid_t child = 0;
+	std::ifstream(file) >> child;
+	ASSERT_GT(child, 0);
+	for (int i = 0; i < 50 && !process_gone(child); ++i)
+		::usleep(20 * 1000);
+	EXPECT_TRUE(process_gone(child)) << "the hook's own child " << child << " lives on";
+	std::remove(file.c_str());
+	::rmdir(dir_template);
+}
+
+TEST_F(Monitor, HookQueueIsCappedAndDropsAreCounted)
+{
+	for (int i = 0; i < 6; ++i)
+		source->push(iohang_uevent("ioh0", "HANG"));
+	const CliResult r = run({"--count", "6", "--max-hooks", "1", "--max-queued-hooks", "2",
+				 "--exec", "sleep 0.2"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.err.find("3 hook(s) dropped: the queue of 2 was full"), std::string::npos)
+		<< r.err;
+}
+
+TEST_F(Monitor, HooksReadNothingFromTheMonitorsStdin)
+{
+	source->push(iohang_uevent("ioh0", "HANG"));
+	// The monitor's own stdin is a pipe here, as under some supervisors.
+	int fds[2];
+	ASSERT_EQ(::pipe(fds), 0);
+	UniqueFd read_end(fds[0]), write_end(fds[1]), saved_stdin(::dup(STDIN_FILENO));
+	ASSERT_EQ(::dup2(read_end.get(), STDIN_FILENO), STDIN_FILENO);
+	const CliResult r = run({"--count", "1", "--exec",
+				 "[ \"$(readlink /proc/$$/fd/0)\" = /dev/null ] || exit 9"});
+	::dup2(saved_stdin.get(), STDIN_FILENO);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(r.err, "");
+}
+
+TEST_F(Monitor, TheWaitForHooksAtShutdownIsBounded)
+{
+	for (int i = 0; i < 3; ++i)
+		source->push(iohang_uevent("ioh0", "HANG"));
+	const auto start = std::chrono::steady_clock::now();
+	const CliResult r = run({"--count", "3", "--max-hooks", "1", "--hook-timeout", "500ms",
+				 "--exec", "sleep 30"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+	EXPECT_NE(r.err.find("queued hook(s) not run"), std::string::npos) << r.err;
 }
 
 TEST_F(Monitor, ReportsAFailingHook)

@@ -2,12 +2,15 @@
 // iohangctl monitor [NAME...] [options]
 #include "cli/common.h"
 #include "cli/list.h"
+#include "core/duration.h"
 #include "core/errors.h"
 #include "monitor/monitor_loop.h"
 
 namespace iohang::action::monitor {
 
 constexpr std::uint64_t kMaxHooksLimit = 1024;
+constexpr std::uint64_t kMaxQueuedHooksLimit = 1000000;
+constexpr std::uint64_t kMaxHookTimeoutMs = 3600 * 1000;
 // The kernel's floor is about this much anyway (SOCK_MIN_RCVBUF, doubled).
 constexpr std::uint64_t kMinReceiveBuffer = 4096;
 
@@ -24,6 +27,11 @@ void get_arguments(po::options_description &options, po::options_description &hi
 		 "run COMMAND with /bin/sh -c for each event, the event in IOHANG_* variables")
 		("max-hooks", po::value<std::string>()->value_name("N"),
 		 "at most N hooks at once; later events wait their turn (default 4)")
+		("max-queued-hooks", po::value<std::string>()->value_name("N"),
+		 "at most N events wait for a hook; more are dropped and counted (default 1000)")
+		("hook-timeout", po::value<std::string>()->value_name("DURATION"),
+		 "kill a hook's process group after DURATION (default 30s); "
+		 "also the longest wait for hooks when the monitor stops")
 		("count", po::value<std::string>()->value_name("N"), "exit after N events")
 		("duration", po::value<std::string>()->value_name("DURATION"), "exit after DURATION")
 		("source", po::value<std::string>()->value_name("SOURCE"),
@@ -63,7 +71,17 @@ void execute(const po::variables_map &arguments, Context &context)
 		if (settings.exec.empty())
 			throw UsageError("--exec: empty command");
 	}
-	settings.max_hooks = integer_option(arguments, "max-hooks", 1, kMaxHooksLimit).value_or(4);
+	HookLimits &hooks = settings.hooks;
+	hooks.max_running =
+		integer_option(arguments, "max-hooks", 1, kMaxHooksLimit).value_or(hooks.max_running);
+	hooks.max_queued = integer_option(arguments, "max-queued-hooks", 0, kMaxQueuedHooksLimit)
+				   .value_or(hooks.max_queued);
+	if (const auto timeout = duration_option(arguments, "hook-timeout")) {
+		if (*timeout < 1 || *timeout > kMaxHookTimeoutMs)
+			throw UsageError("--hook-timeout: expected 1ms to 1h, got " +
+					 format_duration_ms(*timeout));
+		hooks.timeout = std::chrono::milliseconds(*timeout);
+	}
 	settings.count = integer_option(arguments, "count", 1, UINT64_MAX);
 	settings.duration_ms = duration_option(arguments, "duration");
 

@@ -72,7 +72,7 @@ void run_monitor(const MonitorSettings &settings, EventSource &source,
 	SignalFd signals({SIGINT, SIGTERM, SIGCHLD});
 	std::optional<HookRunner> hooks;
 	if (!settings.exec.empty())
-		hooks.emplace(settings.exec, settings.max_hooks, err);
+		hooks.emplace(settings.exec, settings.hooks, err);
 	std::optional<SyslogSink> syslog_sink;
 	if (settings.syslog)
 		syslog_sink.emplace();
@@ -168,21 +168,20 @@ void run_monitor(const MonitorSettings &settings, EventSource &source,
 			hooks->reap();
 	}
 
-	// Events already relayed get their hooks, even on the way out.
-	while (hooks && !hooks->idle()) {
-		hooks->reap();
-		if (hooks->idle())
-			break;
+	// Events already relayed get their hooks, even on the way out, but
+	// a stop must not wait for a hook stuck on the hung device.
+	if (!hooks)
+		return;
+	const auto give_up = Clock::now() + hooks->limits().timeout;
+	for (hooks->reap(); !hooks->idle() && Clock::now() < give_up; hooks->reap()) {
 		pollfd fd = {signals.fd(), POLLIN, 0};
-		if (::poll(&fd, 1, kHookReapIntervalMs) < 0 && errno != EINTR)
+		const int wait_ms = std::min(kHookReapIntervalMs, poll_timeout_ms(give_up));
+		if (::poll(&fd, 1, wait_ms) < 0 && errno != EINTR)
 			break;
-		if (handle_signals()) {
-			err << "iohangctl: monitor: stopping; " << hooks->running()
-			    << " hook(s) still running, " << hooks->queued()
-			    << " queued hook(s) not run" << std::endl;
+		if (handle_signals())
 			break;
-		}
 	}
+	hooks->stop();
 }
 
 } // namespace iohang

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "monitor/hook_runner.h"
 #include "udev/event_source.h"
 
 namespace iohang {
@@ -20,7 +21,7 @@ struct MonitorSettings {
 	bool quiet = false; // nothing on stdout
 	bool syslog = false;
 	std::string exec;   // empty: no hook
-	std::size_t max_hooks = 4;
+	HookLimits hooks;
 	std::optional<std::uint64_t> count;       // stop after N matching events
 	std::optional<std::uint64_t> duration_ms; // stop after this long
 };
@@ -30,8 +31,9 @@ struct MonitorSettings {
 using StateReader = std::function<std::vector<IohangEvent>()>;
 
 // Returns when SIGINT or SIGTERM arrives, --count events were relayed or
-// --duration passed; then waits for hooks still running or queued (a
-// second signal stops that wait, reporting what was not run).  Lost
+// --duration passed; then waits for hooks still running or queued, at most
+// one hook timeout (a second signal stops that wait), and kills what is
+// left, reporting what was not run.  Lost
 // uevents are relayed as a kLostAction event followed by read_states().
 void run_monitor(const MonitorSettings &settings, EventSource &source,
 		 const StateReader &read_states, std::ostream &out, std::ostream &err);
