@@ -285,6 +285,38 @@ TEST_F(CliBehaviour, ADeviceOfANewerModuleBreaksNothing)
 	EXPECT_TRUE(dm.calls.empty());
 }
 
+TEST_F(CliBehaviour, VerboseReachesDeviceMapper)
+{
+	EXPECT_EQ(run({"list", "-v"}).status, 0);
+	EXPECT_TRUE(dm.verbose);
+	dm.verbose = false;
+	EXPECT_EQ(run({"status", "--verbose"}).status, 0);
+	EXPECT_TRUE(dm.verbose);
+	dm.verbose = false;
+	EXPECT_EQ(run({"-v", "list"}).status, 0);
+	EXPECT_TRUE(dm.verbose);
+	EXPECT_EQ(run({"list"}).status, 0);
+	EXPECT_FALSE(dm.verbose);
+}
+
+// A stream whose every write fails, as stdout on a full disk (/dev/full).
+class FullBuffer : public std::streambuf {
+protected:
+	int overflow(int) override { return traits_type::eof(); }
+	std::streamsize xsputn(const char *, std::streamsize) override { return 0; }
+};
+
+TEST_F(CliBehaviour, AFullStdoutExitsOne)
+{
+	FullBuffer full;
+	std::ostream out(&full);
+	std::ostringstream err;
+	Context context{dm, nullptr, out, err};
+	EXPECT_EQ(iohang::run({"list"}, context), 1);
+	EXPECT_NE(err.str().find("iohangctl: cannot write to standard output"), std::string::npos)
+		<< err.str();
+}
+
 TEST_F(CliBehaviour, ListFailureExitsOne)
 {
 	dm.failures["list"] = "device-mapper list failed: Permission denied";

@@ -31,6 +31,9 @@ public:
 	std::map<std::string, std::string> failures;
 	// Every state-changing call, in order: "reload ioh 0 8 iohang ...".
 	std::vector<std::string> calls;
+	bool verbose = false;
+
+	void set_verbose(bool on) override { verbose = on; }
 
 	void add_iohang(const std::string &name, const std::string &params,
 			std::uint64_t sectors = 2048, const std::string &status = "ok 0 0 0 0 0 0 0 0")

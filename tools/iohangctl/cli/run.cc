@@ -51,7 +51,8 @@ void parse(const Action &action, const std::vector<std::string> &words, ParsedAc
 {
 	po::options_description hidden;
 	po::positional_options_description positional;
-	parsed.visible.add_options()("help,h", po::bool_switch(), "show this help");
+	parsed.visible.add_options()("help,h", po::bool_switch(), "show this help")(
+		"verbose,v", po::bool_switch(), "show libdevmapper's own messages");
 	action.get_arguments(parsed.visible, hidden, positional);
 	po::options_description all;
 	all.add(parsed.visible).add(hidden);
@@ -86,7 +87,15 @@ int dispatch(const std::vector<std::string> &arguments, Context &context, std::s
 	if (arguments.empty())
 		throw UsageError("no command given (expected one of the commands in '" + kProgram +
 				 " --help')");
-	const std::string &first = arguments.front();
+	// -v may come before the command too, as with dmsetup.
+	bool verbose = false;
+	auto words = arguments.begin();
+	for (; words != arguments.end() && (*words == "-v" || *words == "--verbose"); ++words)
+		verbose = true;
+	if (words == arguments.end())
+		throw UsageError("no command given (expected one of the commands in '" + kProgram +
+				 " --help')");
+	const std::string &first = *words;
 	if (first == "--help" || first == "-h") {
 		context.out << general_help();
 		return kExitOk;
@@ -96,7 +105,7 @@ int dispatch(const std::vector<std::string> &arguments, Context &context, std::s
 		return kExitOk;
 	}
 
-	std::vector<std::string> rest(arguments.begin() + 1, arguments.end());
+	std::vector<std::string> rest(words + 1, arguments.end());
 	std::string name = first;
 	if (name == "help") {
 		if (rest.empty()) {
@@ -117,6 +126,7 @@ int dispatch(const std::vector<std::string> &arguments, Context &context, std::s
 		context.out << action_help(*action, parsed);
 		return kExitOk;
 	}
+	context.dm.set_verbose(verbose || parsed.arguments["verbose"].as<bool>());
 	action->execute(parsed.arguments, context);
 	return kExitOk;
 }
@@ -127,7 +137,11 @@ int run(const std::vector<std::string> &arguments, Context &context)
 {
 	std::string command;
 	try {
-		return dispatch(arguments, context, command);
+		const int status = dispatch(arguments, context, command);
+		// A full disk or closed pipe must not look like success.
+		if (!context.out.flush())
+			throw OperationError("cannot write to standard output");
+		return status;
 	} catch (const UsageError &e) {
 		context.err << kProgram << ": " << (command.empty() ? "" : command + ": ") << e.what()
 			    << "\n";

@@ -35,6 +35,9 @@ class DeviceMapper {
 public:
 	virtual ~DeviceMapper() = default;
 
+	// Show the library's own messages on stderr (iohangctl -v).
+	virtual void set_verbose(bool on) = 0;
+
 	// Creates, loads and resumes the device, then waits until its node
 	// exists (udev cookie, or libdevmapper's own node creation).
 	virtual void create(const CreateRequest &request) = 0;

@@ -31,12 +31,24 @@ struct DmTaskDeleter {
 };
 using DmTaskPtr = std::unique_ptr<dm_task, DmTaskDeleter>;
 
-// libdevmapper's log callback takes no user data, so the last message
-// lives here.  iohangctl is single-threaded.  It is kept across tasks:
-// libdevmapper reports some failures (no device-mapper driver) only once
-// and then fails later tasks silently with the same cause.
-std::string g_last_log_line;
+// libdevmapper's log levels (libdevmapper.h's _LOG_*, not exported).
+constexpr int kLogErr = 3;
+
+// libdevmapper's log callback takes no user data, so what it said lives
+// here.  iohangctl is single-threaded.  The first error of a call is the
+// cause; what follows is consequence ("Incompatible libdevmapper ... and
+// kernel driver (unknown version)" after the control device failed).
+std::string g_first_error;
 bool g_verbose = false;
+// libdevmapper reports a missing driver only on the first task and then
+// fails later ones silently, so this is remembered for the process.
+bool g_device_mapper_missing = false;
+
+bool is_control_open_failure(const std::string &message)
+{
+	const std::string prefix = std::string(dm_dir()) + "/control: open failed";
+	return message.compare(0, prefix.size(), prefix) == 0;
+}
 
 extern "C" void log_to_string(int level, const char *file, int line, int dm_errno,
 			      const char *format, ...)
@@ -44,16 +56,19 @@ extern "C" void log_to_string(int level, const char *file, int line, int dm_errn
 	(void)file;
 	(void)line;
 	(void)dm_errno;
-	// Debug chatter (level > 3, i.e. _LOG_NOTICE and beyond) is not a reason.
-	if ((level & 7) > 3 && !g_verbose)
+	level &= 7;
+	if (level > kLogErr && !g_verbose)
 		return;
 	char buf[1024];
 	va_list args;
 	va_start(args, format);
 	std::vsnprintf(buf, sizeof(buf), format, args);
 	va_end(args);
-	if ((level & 7) <= 3)
-		g_last_log_line = buf;
+	if (level <= kLogErr && g_first_error.empty()) {
+		g_first_error = buf;
+		if (is_control_open_failure(g_first_error))
+			g_device_mapper_missing = true;
+	}
 	if (g_verbose)
 		std::fprintf(stderr, "libdevmapper: %s\n", buf);
 }
@@ -92,12 +107,15 @@ private:
 	const int err = task ? dm_task_get_errno(task) : 0;
 	const std::optional<std::string> kernel_reason =
 		kernel_log ? kernel_log->last_table_error() : std::nullopt;
-	throw OperationError(std::string("device-mapper ") + operation +
-			     " failed: " + failure_reason(err, g_last_log_line, kernel_reason));
+	const std::string prefix = std::string("device-mapper ") + operation + " failed: ";
+	if (g_device_mapper_missing)
+		throw OperationError(prefix + "device-mapper is not available (modprobe dm_mod?)");
+	throw OperationError(prefix + failure_reason(err, g_first_error, kernel_reason));
 }
 
 DmTaskPtr new_task(int type, const char *operation)
 {
+	g_first_error.clear();
 	DmTaskPtr task(dm_task_create(type));
 	if (!task)
 		fail(operation, nullptr);
@@ -186,10 +204,14 @@ std::string read_first_line(const std::string &path)
 
 } // namespace
 
-LibDevmapper::LibDevmapper(bool verbose)
+LibDevmapper::LibDevmapper()
 {
-	g_verbose = verbose;
 	dm_log_with_errno_init(log_to_string);
+}
+
+void LibDevmapper::set_verbose(bool on)
+{
+	g_verbose = on;
 }
 
 LibDevmapper::~LibDevmapper()

@@ -8,14 +8,14 @@ namespace iohang {
 
 class LibDevmapper final : public DeviceMapper {
 public:
-	// Routes libdevmapper's own log lines away from stderr (they are kept
-	// as the reason when an operation fails without an ioctl errno).
-	// verbose: print them to stderr as well.
-	explicit LibDevmapper(bool verbose = false);
+	// Routes libdevmapper's own log lines away from stderr: the first
+	// error of a failing call is its reason.
+	LibDevmapper();
 	~LibDevmapper() override;
 	LibDevmapper(const LibDevmapper &) = delete;
 	LibDevmapper &operator=(const LibDevmapper &) = delete;
 
+	void set_verbose(bool on) override;
 	void create(const CreateRequest &request) override;
 	void reload(const std::string &name, const std::vector<TargetLine> &table) override;
 	void clear_inactive(const std::string &name) override;
