@@ -34,7 +34,7 @@ protected:
 TEST_F(CliArguments, EveryCommandIsRegistered)
 {
 	for (const char *name : {"create", "remove", "list", "status", "set", "fail", "retry",
-				 "reset-stats", "swap", "table", "monitor"}) {
+				 "reset-stats", "swap", "table", "monitor", "wait"}) {
 		SCOPED_TRACE(name);
 		EXPECT_NE(Action::find(name), nullptr);
 		const CliResult r = run({name, "--help"});

@@ -32,6 +32,7 @@ public:
 	// Every state-changing call, in order: "reload ioh 0 8 iohang ...".
 	std::vector<std::string> calls;
 	bool verbose = false;
+	int status_reads = 0;
 
 	void set_verbose(bool on) override { verbose = on; }
 
@@ -102,6 +103,7 @@ public:
 	std::vector<TargetLine> table(const std::string &name) override { return get(name).table; }
 	std::vector<TargetLine> status(const std::string &name) override
 	{
+		++status_reads;
 		FakeDevice &d = get(name);
 		std::vector<TargetLine> out = d.table;
 		for (auto &t : out)

@@ -4,70 +4,24 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <functional>
 #include <regex>
 
 #include "cli_harness.h"
+#include "fake_event_source.h"
 #include "sys/unique_fd.h"
 
 namespace iohang::testing {
 namespace {
-
-// Readable through a pipe while events are queued.
-class FakeEventSource : public EventSource {
-public:
-	FakeEventSource()
-	{
-		int fds[2];
-		if (::pipe(fds) != 0)
-			std::abort();
-		read_end_.reset(fds[0]);
-		write_end_.reset(fds[1]);
-	}
-	void push(UeventProperties event)
-	{
-		batches_.push_back({std::move(event)});
-		[[maybe_unused]] auto n = ::write(write_end_.get(), "x", 1);
-	}
-	int fd() const override { return read_end_.get(); }
-	std::vector<UeventProperties> receive() override
-	{
-		if (on_receive)
-			on_receive();
-		char byte;
-		std::vector<UeventProperties> out;
-		while (!batches_.empty()) {
-			[[maybe_unused]] auto n = ::read(read_end_.get(), &byte, 1);
-			for (auto &e : batches_.front())
-				out.push_back(std::move(e));
-			batches_.pop_front();
-		}
-		return out;
-	}
-	bool take_overflow() override { return std::exchange(overflow, false); }
-
-	bool overflow = false;
-	std::function<void()> on_receive;
-
-private:
-	UniqueFd read_end_, write_end_;
-	std::deque<std::vector<UeventProperties>> batches_;
-};
-
-UeventProperties iohang_uevent(const std::string &name, const std::string &action,
-			       const std::string &held = "1")
-{
-	return {{"ACTION", "change"},         {"DEVNAME", "dm-0"},
-		{"DM_TARGET", "iohang"},      {"DM_ACTION", "IOHANG_" + action},
-		{"DM_NAME", name},            {"DM_UUID", ""},
-		{"DM_IOHANG_HELD", held}};
-}
 
 class Monitor : public ::testing::Test {
 protected:
@@ -264,7 +218,7 @@ TEST_F(Monitor, HooksReadNothingFromTheMonitorsStdin)
 				 "[ \"$(readlink /proc/$$/fd/0)\" = /dev/null ] || exit 9"});
 	::dup2(saved_stdin.get(), STDIN_FILENO);
 	EXPECT_EQ(r.status, 0);
-	EXPECT_EQ(r.err, "");
+	EXPECT_EQ(r.err, "iohangctl: monitor: ready\n");
 }
 
 TEST_F(Monitor, TheWaitForHooksAtShutdownIsBounded)
@@ -277,6 +231,30 @@ TEST_F(Monitor, TheWaitForHooksAtShutdownIsBounded)
 	EXPECT_EQ(r.status, 0) << r.err;
 	EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 	EXPECT_NE(r.err.find("queued hook(s) not run"), std::string::npos) << r.err;
+}
+
+TEST_F(Monitor, SignalsReadinessOnStderrAndToSystemd)
+{
+	char dir_template[] = "/tmp/iohangctl-test-XXXXXX";
+	ASSERT_NE(::mkdtemp(dir_template), nullptr);
+	const std::string path = std::string(dir_template) + "/notify";
+	UniqueFd systemd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+	sockaddr_un address{};
+	address.sun_family = AF_UNIX;
+	std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+	ASSERT_EQ(::bind(systemd.get(), reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
+
+	source->push(iohang_uevent("ioh0", "HANG"));
+	::setenv("NOTIFY_SOCKET", path.c_str(), 1);
+	const CliResult r = run({"--count", "1"});
+	::unsetenv("NOTIFY_SOCKET");
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(r.err, "iohangctl: monitor: ready\n");
+	char message[64] = {};
+	EXPECT_EQ(::recv(systemd.get(), message, sizeof(message) - 1, 0), 7);
+	EXPECT_STREQ(message, "READY=1");
+	std::remove(path.c_str());
+	::rmdir(dir_template);
 }
 
 TEST_F(Monitor, ReportsAFailingHook)

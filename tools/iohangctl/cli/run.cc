@@ -148,6 +148,9 @@ int run(const std::vector<std::string> &arguments, Context &context)
 		context.err << "Try '" << kProgram << (command.empty() ? "" : " " + command)
 			    << " --help'.\n";
 		return kExitUsage;
+	} catch (const TimedOut &e) {
+		context.err << kProgram << ": " << e.what() << "\n";
+		return kExitTimeout;
 	} catch (const std::exception &e) {
 		context.err << kProgram << ": " << e.what() << "\n";
 		return kExitFailure;

@@ -14,6 +14,8 @@ namespace iohang {
 enum class HangState { kOk, kHung, kDisabled, kUnknown };
 
 std::string_view to_string(HangState state);
+// "ok", "hung", "disabled"; nullopt for any other word.
+std::optional<HangState> parse_state(std::string_view word);
 
 struct IohangStatus {
 	HangState state = HangState::kOk;

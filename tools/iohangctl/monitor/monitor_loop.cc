@@ -11,6 +11,7 @@
 
 #include "core/errors.h"
 #include "monitor/hook_runner.h"
+#include "sys/sd_notify.h"
 #include "sys/signal_fd.h"
 
 namespace iohang {
@@ -124,6 +125,11 @@ void run_monitor(const MonitorSettings &settings, EventSource &source,
 		}
 		return stop;
 	};
+
+	// Subscribed and with its signals in hand: whoever started the
+	// monitor may now cause the events it waits for.
+	err << "iohangctl: monitor: ready" << std::endl;
+	notify_systemd_ready();
 
 	bool stop = settings.count && *settings.count == 0;
 	while (!stop) {

@@ -30,6 +30,7 @@ struct MonitorSettings {
 // monitor calls it after uevents were lost).  Throws OperationError.
 using StateReader = std::function<std::vector<IohangEvent>()>;
 
+// Says "ready" on err and to systemd (sd_notify) once subscribed.
 // Returns when SIGINT or SIGTERM arrives, --count events were relayed or
 // --duration passed; then waits for hooks still running or queued, at most
 // one hook timeout (a second signal stops that wait), and kills what is
