@@ -2,6 +2,7 @@
 // iohangctl create NAME DEVICE [options]
 #include <algorithm>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/errors.h"
 #include "dm-iohang.h"
@@ -48,9 +49,5 @@ void execute(const po::variables_map &arguments, Context &context)
 		context.dm.create(request);
 	});
 }
-
-const Action action("create", "NAME DEVICE",
-		    "Create the iohang device NAME over DEVICE, the size of DEVICE.",
-		    get_arguments, execute);
 
 } // namespace iohang::action::create

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl fail NAME
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "dm-iohang.h"
 
@@ -16,7 +17,5 @@ void execute(const po::variables_map &arguments, Context &context)
 {
 	send_message_action(arguments, context, "fail", DM_IOHANG_MSG_FAIL_ALL);
 }
-
-const Action action("fail", "NAME", "Fail all I/O the device holds now, with its original error.", get_arguments, execute);
 
 } // namespace iohang::action::fail

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/errors.h"
 
@@ -58,9 +59,6 @@ void execute(const po::variables_map &arguments, Context &context)
 	print_reports(report_all_iohang_devices(context.dm), arguments["json"].as<bool>(),
 		      context.out, context.err);
 }
-
-const Action action("list", "", "List iohang devices with their state and settings.",
-		    get_arguments, execute);
 
 } // namespace action::list
 } // namespace iohang

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl monitor [NAME...] [options]
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/list.h"
 #include "core/duration.h"
@@ -104,9 +105,5 @@ void execute(const po::variables_map &arguments, Context &context)
 			    context.out, context.err);
 	});
 }
-
-const Action action("monitor", "[NAME...]",
-		    "Relay iohang uevents (hang, recover, timeout, fail_all) as they happen.",
-		    get_arguments, execute);
 
 } // namespace iohang::action::monitor

@@ -2,6 +2,7 @@
 // iohangctl remove NAME... [--force]
 #include <iostream>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/errors.h"
 #include "dm-iohang.h"
@@ -46,9 +47,5 @@ void execute(const po::variables_map &arguments, Context &context)
 		throw OperationError("remove: " + std::to_string(failed) + " of " +
 				     std::to_string(names.size()) + " devices not removed");
 }
-
-const Action action("remove", "NAME...",
-		    "Remove iohang devices; with --force, fail their held I/O first.",
-		    get_arguments, execute);
 
 } // namespace iohang::action::remove

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl reset-stats NAME
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "dm-iohang.h"
 
@@ -16,7 +17,5 @@ void execute(const po::variables_map &arguments, Context &context)
 {
 	send_message_action(arguments, context, "reset-stats", DM_IOHANG_MSG_RESET_STATS);
 }
-
-const Action action("reset-stats", "NAME", "Zero the device's counters.", get_arguments, execute);
 
 } // namespace iohang::action::reset_stats

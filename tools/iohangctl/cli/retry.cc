@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl retry NAME
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "dm-iohang.h"
 
@@ -16,7 +17,5 @@ void execute(const po::variables_map &arguments, Context &context)
 {
 	send_message_action(arguments, context, "retry", DM_IOHANG_MSG_RETRY_NOW);
 }
-
-const Action action("retry", "NAME", "Retry held I/O now instead of at the next interval.", get_arguments, execute);
 
 } // namespace iohang::action::retry

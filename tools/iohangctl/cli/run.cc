@@ -4,6 +4,7 @@
 #include <exception>
 #include <sstream>
 
+#include "cli/commands.h"
 #include "core/errors.h"
 #include "dm-iohang.h"
 
@@ -29,14 +30,15 @@ std::string version_text()
 std::string general_help()
 {
 	std::ostringstream text;
-	text << "Usage: " << kProgram << " COMMAND [ARGUMENTS] [OPTIONS]\n"
+	text << "Usage: " << kProgram << " [-v] COMMAND [ARGUMENTS] [OPTIONS]\n"
 	     << "       " << kProgram << " COMMAND --help\n"
 	     << "       " << kProgram << " --version\n\n"
 	     << "Manage dm-iohang devices: block devices that hold I/O failing with\n"
 	     << "retryable errors and resubmit it until a timeout.\n\nCommands:\n";
-	for (const Action *action : Action::all())
-		text << "  " << action->name << std::string(14 - std::min<std::size_t>(13, action->name.size()), ' ')
-		     << action->summary << "\n";
+	for (const Action &action : all_actions())
+		text << "  " << action.name
+		     << std::string(14 - std::min<std::size_t>(13, action.name.size()), ' ')
+		     << action.summary << "\n";
 	text << "\nSee iohangctl(8).\n";
 	return text.str();
 }
@@ -76,7 +78,7 @@ std::string action_help(const Action &action, const ParsedAction &parsed)
 {
 	std::ostringstream text;
 	text << "Usage: " << kProgram << " " << action.name
-	     << (action.operands.empty() ? "" : " " + action.operands) << " [OPTIONS]\n\n"
+	     << (action.operands.empty() ? "" : " ") << action.operands << " [OPTIONS]\n\n"
 	     << action.summary << "\n\n"
 	     << parsed.visible;
 	return text.str();
@@ -115,7 +117,7 @@ int dispatch(const std::vector<std::string> &arguments, Context &context, std::s
 		name = rest.front();
 		rest = {"--help"};
 	}
-	const Action *action = Action::find(name);
+	const Action *action = find_action(name);
 	if (!action)
 		throw UsageError("unknown command '" + name + "' (see '" + kProgram + " --help')");
 	command = action->name;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl set NAME [--timeout T] [--retry-interval T]
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/duration.h"
 #include "core/errors.h"
@@ -46,8 +47,5 @@ void execute(const po::variables_map &arguments, Context &context)
 						   std::to_string(*interval));
 	});
 }
-
-const Action action("set", "NAME", "Change the timeout or retry interval of a running device.",
-		    get_arguments, execute);
 
 } // namespace iohang::action::set

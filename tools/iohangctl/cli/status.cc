@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl status [NAME...] [--json]
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/list.h"
 
@@ -28,9 +29,5 @@ void execute(const po::variables_map &arguments, Context &context)
 	}
 	print_reports(reports, arguments["json"].as<bool>(), context.out, context.err);
 }
-
-const Action action("status", "[NAME...]",
-		    "Show state, counters and settings of iohang devices (all when no NAME).",
-		    get_arguments, execute);
 
 } // namespace iohang::action::status

@@ -4,6 +4,7 @@
 // Reload with the same options on NEW_DEVICE, suspend without flushing so
 // that held I/O is requeued rather than waited for, and resume: the held
 // I/O then completes on the new device.
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/errors.h"
 #include "dm-iohang.h"
@@ -66,9 +67,5 @@ void execute(const po::variables_map &arguments, Context &context)
 		}
 	});
 }
-
-const Action action("swap", "NAME NEW_DEVICE",
-		    "Move NAME onto NEW_DEVICE; I/O held at that moment completes there.",
-		    get_arguments, execute);
 
 } // namespace iohang::action::swap

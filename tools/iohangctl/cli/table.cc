@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl table DEVICE [options]
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/errors.h"
 
@@ -27,9 +28,5 @@ void execute(const po::variables_map &arguments, Context &context)
 		context.out << build_table_line(sectors - params.offset, params) << "\n";
 	});
 }
-
-const Action action("table", "DEVICE",
-		    "Print the table line for 'dmsetup create' over DEVICE.", get_arguments,
-		    execute);
 
 } // namespace iohang::action::table

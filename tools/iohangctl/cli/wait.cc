@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl wait NAME --state ok|hung|disabled [--timeout DURATION]
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/duration.h"
 #include "core/errors.h"
@@ -52,9 +53,5 @@ void execute(const po::variables_map &arguments, Context &context)
 		throw TimedOut("wait " + name + ": still " + std::string(to_string(reached)) +
 			       " after " + format_duration_ms(*timeout) + ", not " + wanted_word);
 }
-
-const Action action("wait", "NAME",
-		    "Wait until the device is in the given state (exit 124 on --timeout).",
-		    get_arguments, execute);
 
 } // namespace iohang::action::wait
