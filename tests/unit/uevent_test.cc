@@ -138,7 +138,6 @@ TEST(Uevent, FormatsJson)
 		  "\"state\":null,\"held\":3,\"duration_ms\":null,\"failed\":4,\"requeued\":null}");
 }
 
-#ifdef DM_IOHANG_UEVENT_REQUEUED
 TEST(Uevent, RequeueAfterNoflushSuspend)
 {
 	UeventProperties p = hang_event();
@@ -152,7 +151,6 @@ TEST(Uevent, RequeueAfterNoflushSuspend)
 	const auto env = hook_environment(e);
 	EXPECT_NE(std::find(env.begin(), env.end(), "IOHANG_REQUEUED=5"), env.end());
 }
-#endif
 
 TEST(Uevent, LostAndStateEventsOfTheMonitor)
 {

@@ -62,6 +62,16 @@ std::optional<std::uint64_t> duration_option(const po::variables_map &arguments,
 	}
 }
 
+std::optional<std::uint64_t> duration_option(const po::variables_map &arguments,
+					     const char *option, DurationProblem problem)
+{
+	const auto ms = duration_option(arguments, option);
+	if (ms)
+		if (const auto why = problem(*ms))
+			throw UsageError(std::string("--") + option + ": " + *why);
+	return ms;
+}
+
 std::optional<std::uint64_t> integer_option(const po::variables_map &arguments,
 					    const char *option, std::uint64_t min,
 					    std::uint64_t max)
@@ -106,17 +116,9 @@ IohangParams target_params(const po::variables_map &arguments, const std::string
 	params.device = device;
 	params.offset = integer_option(arguments, "offset", 0, UINT64_MAX).value_or(0);
 	IohangOptions &o = params.options;
-	o.timeout_ms = duration_option(arguments, "timeout").value_or(o.timeout_ms);
-	if (o.timeout_ms > DM_IOHANG_MAX_TIMEOUT_MS)
-		throw UsageError("--timeout: " + format_duration_ms(o.timeout_ms) +
-				 " is above the maximum of " +
-				 format_duration_ms(DM_IOHANG_MAX_TIMEOUT_MS));
-	o.retry_interval_ms =
-		duration_option(arguments, "retry-interval").value_or(o.retry_interval_ms);
-	if (o.retry_interval_ms < 1 || o.retry_interval_ms > DM_IOHANG_MAX_RETRY_INTERVAL_MS)
-		throw UsageError("--retry-interval: expected 1ms to " +
-				 format_duration_ms(DM_IOHANG_MAX_RETRY_INTERVAL_MS) + ", got " +
-				 format_duration_ms(o.retry_interval_ms));
+	o.timeout_ms = duration_option(arguments, "timeout", timeout_problem).value_or(o.timeout_ms);
+	o.retry_interval_ms = duration_option(arguments, "retry-interval", retry_interval_problem)
+				      .value_or(o.retry_interval_ms);
 	if (const auto list = string_option(arguments, "retry-on")) {
 		try {
 			o.retry_on = parse_retry_on(*list);

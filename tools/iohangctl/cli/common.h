@@ -27,6 +27,11 @@ void check_device_name(const std::string &name);
 // --option values, parsed; nullopt when absent.  UsageError on bad input.
 std::optional<std::uint64_t> duration_option(const po::variables_map &arguments,
 					     const char *option);
+// A duration option with limits: problem(ms) says why a value is refused
+// (timeout_problem, retry_interval_problem), or nullopt.
+using DurationProblem = std::optional<std::string> (*)(std::uint64_t ms);
+std::optional<std::uint64_t> duration_option(const po::variables_map &arguments,
+					     const char *option, DurationProblem problem);
 std::optional<std::uint64_t> integer_option(const po::variables_map &arguments,
 					    const char *option, std::uint64_t min,
 					    std::uint64_t max);

@@ -12,6 +12,11 @@ namespace iohang::action::monitor {
 constexpr std::uint64_t kMaxHooksLimit = 1024;
 constexpr std::uint64_t kMaxQueuedHooksLimit = 1000000;
 constexpr std::uint64_t kMaxHookTimeoutMs = 3600 * 1000;
+
+std::optional<std::string> hook_timeout_problem(std::uint64_t ms)
+{
+	return duration_range_problem(ms, 1, kMaxHookTimeoutMs);
+}
 // The kernel's floor is about this much anyway (SOCK_MIN_RCVBUF, doubled).
 constexpr std::uint64_t kMinReceiveBuffer = 4096;
 
@@ -77,12 +82,8 @@ void execute(const po::variables_map &arguments, Context &context)
 		integer_option(arguments, "max-hooks", 1, kMaxHooksLimit).value_or(hooks.max_running);
 	hooks.max_queued = integer_option(arguments, "max-queued-hooks", 0, kMaxQueuedHooksLimit)
 				   .value_or(hooks.max_queued);
-	if (const auto timeout = duration_option(arguments, "hook-timeout")) {
-		if (*timeout < 1 || *timeout > kMaxHookTimeoutMs)
-			throw UsageError("--hook-timeout: expected 1ms to 1h, got " +
-					 format_duration_ms(*timeout));
+	if (const auto timeout = duration_option(arguments, "hook-timeout", hook_timeout_problem))
 		hooks.timeout = std::chrono::milliseconds(*timeout);
-	}
 	settings.count = integer_option(arguments, "count", 1, UINT64_MAX);
 	settings.duration_ms = duration_option(arguments, "duration");
 

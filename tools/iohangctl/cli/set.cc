@@ -2,7 +2,6 @@
 // iohangctl set NAME [--timeout T] [--retry-interval T]
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "core/duration.h"
 #include "core/errors.h"
 #include "dm-iohang.h"
 
@@ -23,18 +22,10 @@ void get_arguments(po::options_description &options, po::options_description &hi
 void execute(const po::variables_map &arguments, Context &context)
 {
 	const std::string name = required_operand(arguments, "name", "NAME");
-	const auto timeout = duration_option(arguments, "timeout");
-	const auto interval = duration_option(arguments, "retry-interval");
+	const auto timeout = duration_option(arguments, "timeout", timeout_problem);
+	const auto interval = duration_option(arguments, "retry-interval", retry_interval_problem);
 	if (!timeout && !interval)
 		throw UsageError("nothing to set (expected --timeout and/or --retry-interval)");
-	if (timeout && *timeout > DM_IOHANG_MAX_TIMEOUT_MS)
-		throw UsageError("--timeout: " + format_duration_ms(*timeout) +
-				 " is above the maximum of " +
-				 format_duration_ms(DM_IOHANG_MAX_TIMEOUT_MS));
-	if (interval && (*interval < 1 || *interval > DM_IOHANG_MAX_RETRY_INTERVAL_MS))
-		throw UsageError("--retry-interval: expected 1ms to " +
-				 format_duration_ms(DM_IOHANG_MAX_RETRY_INTERVAL_MS) + ", got " +
-				 format_duration_ms(*interval));
 
 	in_context("set " + name, [&] {
 		read_iohang_device(context.dm, name, Parsing::kStrict);

@@ -9,22 +9,6 @@
 namespace iohang {
 namespace {
 
-std::vector<std::string> retry_on_list(unsigned statuses)
-{
-	std::vector<std::string> out;
-	const std::string joined = format_retry_on(statuses);
-	std::size_t pos = 0;
-	while (pos <= joined.size()) {
-		std::size_t end = joined.find(',', pos);
-		if (end == std::string::npos)
-			end = joined.size();
-		if (end > pos)
-			out.push_back(joined.substr(pos, end - pos));
-		pos = end + 1;
-	}
-	return out;
-}
-
 // The known options, then a newer module's words as they came.
 std::string options_column(const IohangParams &params)
 {
@@ -130,7 +114,7 @@ std::string format_report_json(const std::vector<DeviceReport> &reports)
 			.field("retry_interval_ms", o.retry_interval_ms)
 			.key("retry_on")
 			.begin_array();
-		for (const auto &status : retry_on_list(o.retry_on))
+		for (const std::string_view status : retry_on_names(o.retry_on))
 			json.value(status);
 		json.end_array()
 			.field("probe", o.probe)

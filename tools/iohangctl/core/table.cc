@@ -65,15 +65,22 @@ unsigned parse_retry_on(std::string_view list)
 	}
 }
 
+std::vector<std::string_view> retry_on_names(unsigned statuses)
+{
+	std::vector<std::string_view> names;
+	for (const auto &[status, bit] : kStatuses)
+		if (statuses & bit)
+			names.push_back(status);
+	return names;
+}
+
 std::string format_retry_on(unsigned statuses)
 {
 	std::string out;
-	for (const auto &[status, bit] : kStatuses) {
-		if (!(statuses & bit))
-			continue;
+	for (const std::string_view name : retry_on_names(statuses)) {
 		if (!out.empty())
 			out += DM_IOHANG_RETRY_ON_SEPARATOR;
-		out += status;
+		out += name;
 	}
 	return out;
 }
@@ -91,18 +98,25 @@ bool IohangParams::operator==(const IohangParams &o) const
 	       unknown_options == o.unknown_options;
 }
 
+std::optional<std::string> timeout_problem(std::uint64_t ms)
+{
+	if (ms <= DM_IOHANG_MAX_TIMEOUT_MS)
+		return std::nullopt;
+	return format_duration_ms(ms) + " is above the maximum of " +
+	       format_duration_ms(DM_IOHANG_MAX_TIMEOUT_MS);
+}
+
+std::optional<std::string> retry_interval_problem(std::uint64_t ms)
+{
+	return duration_range_problem(ms, 1, DM_IOHANG_MAX_RETRY_INTERVAL_MS);
+}
+
 void validate(const IohangOptions &options)
 {
-	if (options.timeout_ms > DM_IOHANG_MAX_TIMEOUT_MS)
-		throw std::invalid_argument("timeout " + format_duration_ms(options.timeout_ms) +
-					    " is above the maximum of " +
-					    format_duration_ms(DM_IOHANG_MAX_TIMEOUT_MS));
-	if (options.retry_interval_ms < 1 ||
-	    options.retry_interval_ms > DM_IOHANG_MAX_RETRY_INTERVAL_MS)
-		throw std::invalid_argument("retry interval " +
-					    format_duration_ms(options.retry_interval_ms) +
-					    " is outside 1ms.." +
-					    format_duration_ms(DM_IOHANG_MAX_RETRY_INTERVAL_MS));
+	if (const auto why = timeout_problem(options.timeout_ms))
+		throw std::invalid_argument("timeout " + *why);
+	if (const auto why = retry_interval_problem(options.retry_interval_ms))
+		throw std::invalid_argument("retry interval: " + *why);
 	if (options.retry_on == 0 || (options.retry_on & ~kAllStatuses))
 		throw std::invalid_argument("retry_on must name at least one known status");
 	if (options.max_held &&

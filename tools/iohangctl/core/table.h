@@ -27,6 +27,8 @@ constexpr unsigned kRetryDefault = kRetryIoerr;
 // "ioerr,transport" -> bits.  Throws std::invalid_argument on an unknown,
 // empty or repeated name.
 unsigned parse_retry_on(std::string_view list);
+// Bits -> {"ioerr", "transport"} in canonical order.
+std::vector<std::string_view> retry_on_names(unsigned statuses);
 // Bits -> "ioerr,transport" in canonical order.
 std::string format_retry_on(unsigned statuses);
 
@@ -53,6 +55,11 @@ struct IohangParams {
 	bool operator==(const IohangParams &) const;
 	bool operator!=(const IohangParams &o) const { return !(*this == o); }
 };
+
+// Why the kernel would refuse this timeout or retry interval ("25h is
+// above the maximum of 24h"), or nullopt when it would not.
+std::optional<std::string> timeout_problem(std::uint64_t ms);
+std::optional<std::string> retry_interval_problem(std::uint64_t ms);
 
 // Throws std::invalid_argument when a value is outside what the kernel
 // accepts, naming the limit.

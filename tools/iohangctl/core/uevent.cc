@@ -65,10 +65,7 @@ std::optional<IohangEvent> iohang_event_from(const UeventProperties &properties,
 	event.held = number(properties, DM_IOHANG_UEVENT_HELD);
 	event.duration_ms = number(properties, DM_IOHANG_UEVENT_DURATION_MS);
 	event.failed = number(properties, DM_IOHANG_UEVENT_FAILED);
-#ifdef DM_IOHANG_UEVENT_REQUEUED
-	// Newer kernels (IOHANG_REQUEUE after a noflush suspend) add this.
 	event.requeued = number(properties, DM_IOHANG_UEVENT_REQUEUED);
-#endif
 	return event;
 }
 

@@ -339,16 +339,8 @@ std::uint64_t LibDevmapper::device_sectors(const std::string &path)
 	if (!S_ISBLK(st.st_mode))
 		throw OperationError(path + " is not a block device");
 	std::uint64_t bytes = 0;
-	if (::ioctl(fd.get(), BLKGETSIZE64, &bytes) != 0) {
-		// Same number from sysfs, in sectors already.
-		const std::string sysfs = "/sys/dev/block/" + std::to_string(major(st.st_rdev)) +
-					  ":" + std::to_string(minor(st.st_rdev)) + "/size";
-		const std::string line = read_first_line(sysfs);
-		if (line.empty())
-			throw OperationError("cannot read the size of " + path + ": " +
-					     std::strerror(errno));
-		return std::stoull(line);
-	}
+	if (::ioctl(fd.get(), BLKGETSIZE64, &bytes) != 0)
+		throw OperationError("cannot read the size of " + path + ": " + std::strerror(errno));
 	return bytes / 512;
 }
 

@@ -131,7 +131,7 @@ void run_monitor(const MonitorSettings &settings, EventSource &source,
 	err << "iohangctl: monitor: ready" << std::endl;
 	notify_systemd_ready();
 
-	bool stop = settings.count && *settings.count == 0;
+	bool stop = false;
 	while (!stop) {
 		int timeout = poll_timeout_ms(deadline);
 		if (deadline && timeout == 0)
