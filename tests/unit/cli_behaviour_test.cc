@@ -13,9 +13,9 @@ class CliBehaviour : public ::testing::Test {
 protected:
 	void SetUp() override
 	{
-		dm.block_devices["/dev/sdb"] = 2048;
-		dm.block_devices["/dev/sdc"] = 4096;
-		dm.block_devices["/dev/small"] = 1024;
+		dm.block_devices["/dev/sdb"] = {2048, "8:16"};
+		dm.block_devices["/dev/sdc"] = {4096, "8:32"};
+		dm.block_devices["/dev/small"] = {1024, "8:48"};
 		dm.device_names["8:16"] = "/dev/sdb";
 	}
 	CliResult run(const std::vector<std::string> &arguments) { return run_cli(arguments, dm); }
@@ -27,7 +27,28 @@ TEST_F(CliBehaviour, CreateWithDefaults)
 {
 	const CliResult r = run({"create", "ioh", "/dev/sdb"});
 	EXPECT_EQ(r.status, 0) << r.err;
-	EXPECT_EQ(dm.calls, Calls{"create ioh | 0 2048 iohang /dev/sdb 0 60000"});
+	EXPECT_EQ(dm.calls, Calls{"create ioh | 0 2048 iohang 8:16 0 60000"});
+}
+
+// A path such as /dev/disk/by-path/... moves during an iSCSI relogin; the
+// number the tool opened does not (LVM and multipath write it too).
+TEST_F(CliBehaviour, TablesNameTheDeviceByTheNumberThatWasOpened)
+{
+	dm.block_devices["/dev/disk/by-path/ip-10.0.0.1:3260-iscsi-lun-0"] = {2048, "8:64"};
+	EXPECT_EQ(run({"table", "/dev/disk/by-path/ip-10.0.0.1:3260-iscsi-lun-0"}).out,
+		  "0 2048 iohang 8:64 0 60000\n");
+}
+
+TEST_F(CliBehaviour, NoUdevSyncReachesDeviceMapper)
+{
+	EXPECT_EQ(run({"create", "ioh", "/dev/sdb", "--noudevsync"}).status, 0);
+	EXPECT_FALSE(dm.udev_sync);
+	dm.udev_sync = true;
+	EXPECT_EQ(run({"--noudevsync", "remove", "ioh"}).status, 0);
+	EXPECT_FALSE(dm.udev_sync);
+	dm.udev_sync = true;
+	EXPECT_EQ(run({"list"}).status, 0);
+	EXPECT_TRUE(dm.udev_sync);
 }
 
 TEST_F(CliBehaviour, CreateWithEveryOption)
@@ -38,14 +59,14 @@ TEST_F(CliBehaviour, CreateWithEveryOption)
 				 "48"});
 	EXPECT_EQ(r.status, 0) << r.err;
 	EXPECT_EQ(dm.calls,
-		  Calls{"create ioh uuid=IOHANG-1 ro | 0 2000 iohang /dev/sdb 48 90000 8 "
+		  Calls{"create ioh uuid=IOHANG-1 ro | 0 2000 iohang 8:16 48 90000 8 "
 			"retry_interval_ms 250 retry_on ioerr,transport probe hold_new_io max_held 32"});
 }
 
 TEST_F(CliBehaviour, CreateTimeoutZeroDisablesHolding)
 {
 	EXPECT_EQ(run({"create", "ioh", "/dev/sdb", "--timeout", "0"}).status, 0);
-	EXPECT_EQ(dm.calls, Calls{"create ioh | 0 2048 iohang /dev/sdb 0 0"});
+	EXPECT_EQ(dm.calls, Calls{"create ioh | 0 2048 iohang 8:16 0 0"});
 }
 
 TEST_F(CliBehaviour, CreateFailuresExitOneWithTheReason)
@@ -79,9 +100,9 @@ TEST_F(CliBehaviour, TablePrintsTheCreateLine)
 {
 	CliResult r = run({"table", "/dev/sdb"});
 	EXPECT_EQ(r.status, 0) << r.err;
-	EXPECT_EQ(r.out, "0 2048 iohang /dev/sdb 0 60000\n");
+	EXPECT_EQ(r.out, "0 2048 iohang 8:16 0 60000\n");
 	r = run({"table", "/dev/sdc", "--timeout", "30s", "--retry-interval", "500ms", "--probe"});
-	EXPECT_EQ(r.out, "0 4096 iohang /dev/sdc 0 30000 3 retry_interval_ms 500 probe\n");
+	EXPECT_EQ(r.out, "0 4096 iohang 8:32 0 30000 3 retry_interval_ms 500 probe\n");
 	EXPECT_TRUE(dm.calls.empty());
 	EXPECT_EQ(run({"table", "/dev/nothing"}).status, 1);
 }
@@ -163,17 +184,17 @@ TEST_F(CliBehaviour, SwapReloadsSuspendsNoflushResumes)
 	dm.add_iohang("ioh", "8:16 0 45000 3 retry_interval_ms 500 probe", 2048);
 	const CliResult r = run({"swap", "ioh", "/dev/sdc"});
 	EXPECT_EQ(r.status, 0) << r.err;
-	EXPECT_EQ(dm.calls, (Calls{"reload ioh 0 2048 iohang /dev/sdc 0 45000 3 retry_interval_ms 500 probe",
+	EXPECT_EQ(dm.calls, (Calls{"reload ioh 0 2048 iohang 8:32 0 45000 3 retry_interval_ms 500 probe",
 				   "suspend ioh noflush", "resume ioh"}));
 	EXPECT_EQ(dm.devices["ioh"].table.at(0).params,
-		  "/dev/sdc 0 45000 3 retry_interval_ms 500 probe");
+		  "8:32 0 45000 3 retry_interval_ms 500 probe");
 }
 
 TEST_F(CliBehaviour, SwapKeepsTheLengthAndTakesAnOffset)
 {
 	dm.add_iohang("ioh", "8:16 100 60000", 2048);
 	EXPECT_EQ(run({"swap", "ioh", "/dev/sdc", "--offset", "2048"}).status, 0);
-	EXPECT_EQ(dm.calls.at(0), "reload ioh 0 2048 iohang /dev/sdc 2048 60000");
+	EXPECT_EQ(dm.calls.at(0), "reload ioh 0 2048 iohang 8:32 2048 60000");
 }
 
 TEST_F(CliBehaviour, SwapRefusesASmallerDevice)

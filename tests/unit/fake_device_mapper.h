@@ -23,8 +23,8 @@ class FakeDeviceMapper : public DeviceMapper {
 public:
 	// Device-mapper devices by name, in list order (std::map: sorted).
 	std::map<std::string, FakeDevice> devices;
-	// Block devices by path, in sectors.
-	std::map<std::string, std::uint64_t> block_devices;
+	// Block devices by path.
+	std::map<std::string, BlockDevice> block_devices;
 	// "major:minor" -> readable name.
 	std::map<std::string, std::string> device_names;
 	// Operation name ("reload", "message", ...) -> error it throws.
@@ -32,9 +32,11 @@ public:
 	// Every state-changing call, in order: "reload ioh 0 8 iohang ...".
 	std::vector<std::string> calls;
 	bool verbose = false;
+	bool udev_sync = true;
 	int status_reads = 0;
 
 	void set_verbose(bool on) override { verbose = on; }
+	void set_udev_sync(bool on) override { udev_sync = on; }
 
 	void add_iohang(const std::string &name, const std::string &params,
 			std::uint64_t sectors = 2048, const std::string &status = "ok 0 0 0 0 0 0 0 0")
@@ -118,7 +120,7 @@ public:
 			names.push_back(name);
 		return names;
 	}
-	std::uint64_t device_sectors(const std::string &path) override
+	BlockDevice block_device(const std::string &path) override
 	{
 		const auto it = block_devices.find(path);
 		if (it == block_devices.end())

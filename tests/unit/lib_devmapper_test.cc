@@ -30,9 +30,9 @@ std::string message_of(const std::function<void()> &fn)
 TEST(LibDevmapper, DeviceSectorsRefusesWhatIsNotABlockDevice)
 {
 	LibDevmapper dm;
-	EXPECT_EQ(message_of([&] { dm.device_sectors("/nonexistent/disk"); }),
+	EXPECT_EQ(message_of([&] { dm.block_device("/nonexistent/disk"); }),
 		  "cannot open /nonexistent/disk: No such file or directory");
-	EXPECT_EQ(message_of([&] { dm.device_sectors("/dev/null"); }),
+	EXPECT_EQ(message_of([&] { dm.block_device("/dev/null"); }),
 		  "/dev/null is not a block device");
 }
 

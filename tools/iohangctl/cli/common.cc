@@ -141,6 +141,15 @@ std::string checked_params(const IohangParams &params)
 	}
 }
 
+std::uint64_t sectors_after_offset(const BlockDevice &block, const std::string &path,
+				   std::uint64_t offset)
+{
+	if (block.sectors <= offset)
+		throw OperationError(path + " has " + std::to_string(block.sectors) +
+				     " sectors, none left after offset " + std::to_string(offset));
+	return block.sectors - offset;
+}
+
 std::optional<IohangDevice> try_read_iohang_device(DeviceMapper &dm, const std::string &name,
 						   Parsing parsing)
 {

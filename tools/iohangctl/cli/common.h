@@ -43,6 +43,11 @@ IohangParams target_params(const po::variables_map &arguments, const std::string
 // build_params with its refusals turned into UsageError.
 std::string checked_params(const IohangParams &params);
 
+// Sectors of `block` (opened at `path`) left after `offset`; OperationError
+// when none are.
+std::uint64_t sectors_after_offset(const BlockDevice &block, const std::string &path,
+				   std::uint64_t offset);
+
 // The single iohang target of device `name`, or OperationError saying
 // why it is not one.  Parsing::kStrict where the table is written back.
 struct IohangDevice {

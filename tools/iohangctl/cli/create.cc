@@ -25,8 +25,8 @@ void execute(const po::variables_map &arguments, Context &context)
 	const std::string name = required_operand(arguments, "name", "NAME");
 	const std::string device = required_operand(arguments, "device", "DEVICE");
 	check_device_name(name);
-	const IohangParams params = target_params(arguments, device);
-	const std::string params_text = checked_params(params);
+	IohangParams params = target_params(arguments, device);
+	checked_params(params);
 
 	CreateRequest request;
 	request.name = name;
@@ -40,12 +40,10 @@ void execute(const po::variables_map &arguments, Context &context)
 		if (std::find(existing.begin(), existing.end(), name) != existing.end())
 			throw OperationError("a device-mapper device named '" + name +
 					     "' exists already");
-		const std::uint64_t sectors = context.dm.device_sectors(device);
-		if (sectors <= params.offset)
-			throw OperationError(device + " has " + std::to_string(sectors) +
-					     " sectors, none left after offset " +
-					     std::to_string(params.offset));
-		request.table = {{0, sectors - params.offset, DM_IOHANG_TARGET_NAME, params_text}};
+		const BlockDevice block = context.dm.block_device(device);
+		const std::uint64_t sectors = sectors_after_offset(block, device, params.offset);
+		params.device = block.number;
+		request.table = {{0, sectors, DM_IOHANG_TARGET_NAME, checked_params(params)}};
 		context.dm.create(request);
 	});
 }

@@ -30,7 +30,7 @@ std::string version_text()
 std::string general_help()
 {
 	std::ostringstream text;
-	text << "Usage: " << kProgram << " [-v] COMMAND [ARGUMENTS] [OPTIONS]\n"
+	text << "Usage: " << kProgram << " [-v] [--noudevsync] COMMAND [ARGUMENTS] [OPTIONS]\n"
 	     << "       " << kProgram << " COMMAND --help\n"
 	     << "       " << kProgram << " --version\n\n"
 	     << "Manage dm-iohang devices: block devices that hold I/O failing with\n"
@@ -54,7 +54,9 @@ void parse(const Action &action, const std::vector<std::string> &words, ParsedAc
 	po::options_description hidden;
 	po::positional_options_description positional;
 	parsed.visible.add_options()("help,h", po::bool_switch(), "show this help")(
-		"verbose,v", po::bool_switch(), "show libdevmapper's own messages");
+		"verbose,v", po::bool_switch(), "show libdevmapper's own messages")(
+		"noudevsync", po::bool_switch(),
+		"do not wait for udev; create device nodes directly (as dmsetup --noudevsync)");
 	action.get_arguments(parsed.visible, hidden, positional);
 	po::options_description all;
 	all.add(parsed.visible).add(hidden);
@@ -89,11 +91,17 @@ int dispatch(const std::vector<std::string> &arguments, Context &context, std::s
 	if (arguments.empty())
 		throw UsageError("no command given (expected one of the commands in '" + kProgram +
 				 " --help')");
-	// -v may come before the command too, as with dmsetup.
-	bool verbose = false;
+	// Global switches may come before the command too, as with dmsetup.
+	bool verbose = false, noudevsync = false;
 	auto words = arguments.begin();
-	for (; words != arguments.end() && (*words == "-v" || *words == "--verbose"); ++words)
-		verbose = true;
+	for (; words != arguments.end(); ++words) {
+		if (*words == "-v" || *words == "--verbose")
+			verbose = true;
+		else if (*words == "--noudevsync")
+			noudevsync = true;
+		else
+			break;
+	}
 	if (words == arguments.end())
 		throw UsageError("no command given (expected one of the commands in '" + kProgram +
 				 " --help')");
@@ -129,6 +137,7 @@ int dispatch(const std::vector<std::string> &arguments, Context &context, std::s
 		return kExitOk;
 	}
 	context.dm.set_verbose(verbose || parsed.arguments["verbose"].as<bool>());
+	context.dm.set_udev_sync(!noudevsync && !parsed.arguments["noudevsync"].as<bool>());
 	action->execute(parsed.arguments, context);
 	return kExitOk;
 }

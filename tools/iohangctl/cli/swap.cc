@@ -31,7 +31,8 @@ void execute(const po::variables_map &arguments, Context &context)
 	in_context("swap " + name, [&] {
 		const IohangDevice current = read_iohang_device(dm, name, Parsing::kStrict);
 		const std::uint64_t needed = current.line.length;
-		const std::uint64_t available = dm.device_sectors(new_device);
+		const BlockDevice block = dm.block_device(new_device);
+		const std::uint64_t available = block.sectors;
 		if (available < offset || available - offset < needed)
 			throw OperationError(new_device + " is too small: the mapping needs " +
 					     std::to_string(needed) + " sectors after offset " +
@@ -41,7 +42,7 @@ void execute(const po::variables_map &arguments, Context &context)
 		// The table from the kernel carries the current timeout and
 		// interval, so run-time changes survive the swap.
 		IohangParams params = current.params;
-		params.device = new_device;
+		params.device = block.number;
 		params.offset = offset;
 		TargetLine line = current.line;
 		line.params = checked_params(params);

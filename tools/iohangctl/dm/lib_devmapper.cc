@@ -33,6 +33,7 @@ using DmTaskPtr = std::unique_ptr<dm_task, DmTaskDeleter>;
 
 // libdevmapper's log levels (libdevmapper.h's _LOG_*, not exported).
 constexpr int kLogErr = 3;
+constexpr int kLogWarn = 4;
 
 // libdevmapper's log callback takes no user data, so what it said lives
 // here.  iohangctl is single-threaded.  The first error of a call is the
@@ -57,7 +58,7 @@ extern "C" void log_to_string(int level, const char *file, int line, int dm_errn
 	(void)line;
 	(void)dm_errno;
 	level &= 7;
-	if (level > kLogErr && !g_verbose)
+	if (level > kLogWarn && !g_verbose)
 		return;
 	char buf[1024];
 	va_list args;
@@ -69,8 +70,12 @@ extern "C" void log_to_string(int level, const char *file, int line, int dm_errn
 		if (is_control_open_failure(g_first_error))
 			g_device_mapper_missing = true;
 	}
+	// A warning ("Udev cookie ... not released") is worth seeing even
+	// when the call succeeds.
 	if (g_verbose)
 		std::fprintf(stderr, "libdevmapper: %s\n", buf);
+	else if (level == kLogWarn)
+		std::fprintf(stderr, "iohangctl: libdevmapper: %s\n", buf);
 }
 
 // Waits for udev (or libdevmapper's fallback node handling) on every path
@@ -89,11 +94,16 @@ public:
 
 	// With udev sync support, the cookie is a semaphore that udev's
 	// 95-dm-notify.rules releases once the node exists.  Without it
-	// (no udevd, or DM_DISABLE_UDEV=1) libdevmapper creates the node
-	// itself when the cookie is waited for.
+	// (no udevd, DM_DISABLE_UDEV=1 or --noudevsync) libdevmapper creates
+	// the node itself when the cookie is waited for.
 	bool attach(dm_task *task)
 	{
-		armed_ = dm_task_set_cookie(task, &value_, 0) != 0;
+		// Trust the udev rules, as dmsetup and multipath do: without
+		// this, libdevmapper creates the node behind udev's back and a
+		// missing rule goes unnoticed (wait_for_node reports it).
+		const uint16_t flags =
+			dm_udev_get_sync_support() ? DM_UDEV_DISABLE_LIBRARY_FALLBACK : 0;
+		armed_ = dm_task_set_cookie(task, &value_, flags) != 0;
 		return armed_;
 	}
 
@@ -214,6 +224,12 @@ void LibDevmapper::set_verbose(bool on)
 	g_verbose = on;
 }
 
+void LibDevmapper::set_udev_sync(bool on)
+{
+	// Off as dmsetup --noudevsync: libdevmapper then creates nodes itself.
+	dm_udev_set_sync_support(on ? 1 : 0);
+}
+
 LibDevmapper::~LibDevmapper()
 {
 	// Flushes pending node operations and closes /dev/mapper/control.
@@ -328,7 +344,7 @@ std::vector<std::string> LibDevmapper::list()
 	return out;
 }
 
-std::uint64_t LibDevmapper::device_sectors(const std::string &path)
+BlockDevice LibDevmapper::block_device(const std::string &path)
 {
 	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
 	if (!fd.valid())
@@ -341,7 +357,8 @@ std::uint64_t LibDevmapper::device_sectors(const std::string &path)
 	std::uint64_t bytes = 0;
 	if (::ioctl(fd.get(), BLKGETSIZE64, &bytes) != 0)
 		throw OperationError("cannot read the size of " + path + ": " + std::strerror(errno));
-	return bytes / 512;
+	return {bytes / 512,
+		std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev))};
 }
 
 std::string LibDevmapper::describe_device(const std::string &major_minor)

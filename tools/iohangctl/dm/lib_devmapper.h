@@ -16,6 +16,7 @@ public:
 	LibDevmapper &operator=(const LibDevmapper &) = delete;
 
 	void set_verbose(bool on) override;
+	void set_udev_sync(bool on) override;
 	void create(const CreateRequest &request) override;
 	void reload(const std::string &name, const std::vector<TargetLine> &table) override;
 	void clear_inactive(const std::string &name) override;
@@ -26,7 +27,7 @@ public:
 	std::vector<TargetLine> table(const std::string &name) override;
 	std::vector<TargetLine> status(const std::string &name) override;
 	std::vector<std::string> list() override;
-	std::uint64_t device_sectors(const std::string &path) override;
+	BlockDevice block_device(const std::string &path) override;
 	std::string describe_device(const std::string &major_minor) override;
 };
 
