@@ -156,6 +156,22 @@ TEST_F(CliBehaviour, SetSendsTheMessagesInMilliseconds)
 	EXPECT_EQ(dm.calls, Calls{"message ioh set_retry_interval 10"});
 }
 
+TEST_F(CliBehaviour, SetChangesBothOrNeither)
+{
+	dm.add_iohang("ioh", "8:16 0 45000 2 retry_interval_ms 500");
+	dm.failures["message set_retry_interval"] = "device-mapper message failed: Invalid argument";
+	const CliResult r = run({"set", "ioh", "--timeout", "2m", "--retry-interval", "1s"});
+	EXPECT_EQ(r.status, 1);
+	// The timeout it had set is put back.
+	EXPECT_EQ(dm.calls, (Calls{"message ioh set_timeout 120000",
+				   "message ioh set_retry_interval 1000",
+				   "message ioh set_timeout 45000"}));
+	EXPECT_NE(r.err.find("set ioh: device-mapper message failed: Invalid argument; "
+			     "the timeout is back at 45s"),
+		  std::string::npos)
+		<< r.err;
+}
+
 TEST_F(CliBehaviour, SetRejectedByTheKernel)
 {
 	dm.add_iohang("ioh", "8:16 0 60000");

@@ -27,7 +27,8 @@ public:
 	std::map<std::string, BlockDevice> block_devices;
 	// "major:minor" -> readable name.
 	std::map<std::string, std::string> device_names;
-	// Operation name ("reload", "message", ...) -> error it throws.
+	// Operation name ("reload", "message", "message set_timeout", ...) ->
+	// error it throws.
 	std::map<std::string, std::string> failures;
 	// Every state-changing call, in order: "reload ioh 0 8 iohang ...".
 	std::vector<std::string> calls;
@@ -99,6 +100,7 @@ public:
 	{
 		calls.push_back("message " + name + " " + text);
 		maybe_fail("message");
+		maybe_fail("message " + text.substr(0, text.find(' ')));
 		get(name);
 		return "";
 	}
