@@ -387,6 +387,18 @@ TEST_F(CliBehaviour, StatusOfNamedDevices)
 	EXPECT_EQ(r.err, "iohangctl: status gone: no device-mapper device named 'gone'\n");
 }
 
+TEST_F(CliBehaviour, StatusShowsWhatDeviceMapperKnows)
+{
+	dm.add_iohang("a", "8:16 0 30000", 2048, "ok 0 0 0 0 0 0 0 0");
+	dm.devices["a"].suspended = true;
+	dm.devices["a"].read_only = true;
+	dm.devices["a"].open_count = 2;
+	const CliResult r = run({"status", "a", "--json"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.out.find("\"suspended\":true,\"read_only\":true,\"open_count\":2"),
+		  std::string::npos) << r.out;
+}
+
 TEST_F(CliBehaviour, StatusWithAnUnreadableStatusLine)
 {
 	dm.add_iohang("a", "8:16 0 30000", 2048, "weird");

@@ -17,6 +17,9 @@ struct FakeDevice {
 	std::string status = "ok 0 0 0 0 0 0 0 0"; // INFO line of the single target
 	std::vector<TargetLine> inactive;
 	bool suspended = false;
+	bool read_only = false;
+	std::uint32_t open_count = 0;
+	std::string uuid;
 };
 
 class FakeDeviceMapper : public DeviceMapper {
@@ -60,6 +63,8 @@ public:
 		if (devices.count(r.name))
 			throw OperationError("device-mapper create failed: Device or resource busy");
 		devices[r.name].table = r.table;
+		devices[r.name].uuid = r.uuid;
+		devices[r.name].read_only = r.read_only;
 	}
 	void reload(const std::string &name, const std::vector<TargetLine> &table) override
 	{
@@ -113,6 +118,11 @@ public:
 		for (auto &t : out)
 			t.params = d.status;
 		return out;
+	}
+	DeviceInfo info(const std::string &name) override
+	{
+		const FakeDevice &d = get(name);
+		return {d.suspended, d.read_only, d.open_count, d.uuid};
 	}
 	std::vector<std::string> list() override
 	{

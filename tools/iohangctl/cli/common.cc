@@ -181,6 +181,7 @@ DeviceReport make_report(DeviceMapper &dm, const std::string &name, const Iohang
 	report.params = device.params;
 	report.sectors = device.line.length;
 	report.device = dm.describe_device(device.params.device);
+	report.info = dm.info(name);
 	try {
 		report.status = parse_status(status.front().params);
 	} catch (const std::invalid_argument &e) {

@@ -9,6 +9,17 @@
 namespace iohang {
 namespace {
 
+// "suspended,read-only", or "-": what device-mapper holds over the target.
+std::string flags(const DeviceInfo &info)
+{
+	std::string out;
+	if (info.suspended)
+		out = "suspended";
+	if (info.read_only)
+		out += std::string(out.empty() ? "" : ",") + "read-only";
+	return out.empty() ? "-" : out;
+}
+
 // The known options, then a newer module's words as they came.
 std::string options_column(const IohangParams &params)
 {
@@ -57,14 +68,14 @@ std::string describe_options(const IohangOptions &o)
 std::string format_report_table(const std::vector<DeviceReport> &reports)
 {
 	std::vector<std::vector<std::string>> rows = {
-		{"NAME", "DEVICE", "STATE", "HELD", "HANGS", "RECOVERED", "TIMED_OUT",
+		{"NAME", "DEVICE", "STATE", "FLAGS", "OPEN", "HELD", "HANGS", "RECOVERED", "TIMED_OUT",
 		 "RETRIES", "LONGEST", "TIMEOUT", "INTERVAL", "OPTIONS"},
 	};
 	for (const auto &r : reports) {
 		const IohangStatus &s = r.status;
 		const IohangOptions &o = r.params.options;
-		rows.push_back({r.name, r.device, std::string(to_string(s.state)),
-				std::to_string(s.held), std::to_string(s.hang_events),
+		rows.push_back({r.name, r.device, std::string(to_string(s.state)), flags(r.info),
+				std::to_string(r.info.open_count), std::to_string(s.held), std::to_string(s.hang_events),
 				std::to_string(s.recovered), std::to_string(s.timed_out),
 				std::to_string(s.retries), format_duration_ms(s.longest_hang_ms),
 				format_duration_ms(o.timeout_ms),
@@ -102,6 +113,9 @@ std::string format_report_json(const std::vector<DeviceReport> &reports)
 			.field("offset", r.params.offset)
 			.field("sectors", r.sectors)
 			.field("state", to_string(s.state))
+			.field("suspended", r.info.suspended)
+			.field("read_only", r.info.read_only)
+			.field("open_count", std::uint64_t{r.info.open_count})
 			.field("held", s.held)
 			.field("hang_events", s.hang_events)
 			.field("recovered", s.recovered)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "dm/device_mapper.h"
 #include "core/table.h"
 
 namespace iohang {
@@ -18,6 +19,7 @@ struct DeviceReport {
 	std::uint64_t sectors = 0; // length of the mapping
 	IohangParams params;      // params.device is "major:minor"
 	IohangStatus status;
+	DeviceInfo info;
 };
 
 // What this tool could not interpret in the device's table and status,

@@ -29,6 +29,14 @@ struct BlockDevice {
 	std::string number;        // "major:minor", for tables
 };
 
+// What device-mapper itself says of a device (DM_DEVICE_INFO).
+struct DeviceInfo {
+	bool suspended = false;
+	bool read_only = false;
+	std::uint32_t open_count = 0;
+	std::string uuid; // empty: none
+};
+
 struct CreateRequest {
 	std::string name;
 	std::string uuid; // empty: none
@@ -62,6 +70,7 @@ public:
 	// The live table (DM_DEVICE_TABLE) and INFO status (DM_DEVICE_STATUS).
 	virtual std::vector<TargetLine> table(const std::string &name) = 0;
 	virtual std::vector<TargetLine> status(const std::string &name) = 0;
+	virtual DeviceInfo info(const std::string &name) = 0;
 	// Names of all device-mapper devices.
 	virtual std::vector<std::string> list() = 0;
 	// Size and number of the block device at path, from the one open.

@@ -10,6 +10,7 @@
 
 #include <libdevmapper.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -322,6 +323,21 @@ std::vector<TargetLine> LibDevmapper::table(const std::string &name)
 std::vector<TargetLine> LibDevmapper::status(const std::string &name)
 {
 	return targets_of(DM_DEVICE_STATUS, name, "status");
+}
+
+DeviceInfo LibDevmapper::info(const std::string &name)
+{
+	const char *op = "info";
+	DmTaskPtr task = named_task(DM_DEVICE_INFO, name, op);
+	run(task.get(), op);
+	dm_info info{};
+	if (!dm_task_get_info(task.get(), &info))
+		fail(op, task.get());
+	if (!info.exists)
+		throw OperationError("no device-mapper device named '" + name + "'");
+	const char *uuid = dm_task_get_uuid(task.get());
+	return {info.suspended != 0, info.read_only != 0,
+		static_cast<std::uint32_t>(std::max(info.open_count, 0)), uuid ? uuid : ""};
 }
 
 std::vector<std::string> LibDevmapper::list()

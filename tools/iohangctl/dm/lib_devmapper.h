@@ -26,6 +26,7 @@ public:
 	std::string message(const std::string &name, const std::string &text) override;
 	std::vector<TargetLine> table(const std::string &name) override;
 	std::vector<TargetLine> status(const std::string &name) override;
+	DeviceInfo info(const std::string &name) override;
 	std::vector<std::string> list() override;
 	BlockDevice block_device(const std::string &path) override;
 	std::string describe_device(const std::string &major_minor) override;
