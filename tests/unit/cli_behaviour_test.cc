@@ -27,7 +27,7 @@ TEST_F(CliBehaviour, CreateWithDefaults)
 {
 	const CliResult r = run({"create", "ioh", "/dev/sdb"});
 	EXPECT_EQ(r.status, 0) << r.err;
-	EXPECT_EQ(dm.calls, Calls{"create ioh | 0 2048 iohang 8:16 0 60000"});
+	EXPECT_EQ(dm.calls, Calls{"create ioh uuid=IOHANG-ioh | 0 2048 iohang 8:16 0 60000"});
 }
 
 // A path such as /dev/disk/by-path/... moves during an iSCSI relogin; the
@@ -51,6 +51,37 @@ TEST_F(CliBehaviour, NoUdevSyncReachesDeviceMapper)
 	EXPECT_TRUE(dm.udev_sync);
 }
 
+// IOHANG-, like mpath-, LVM- and CRYPT-: other tools can tell what it is.
+TEST_F(CliBehaviour, UuidsCarryThePrefix)
+{
+	EXPECT_EQ(run({"create", "a", "/dev/sdb", "--uuid", "site-1"}).status, 0);
+	EXPECT_EQ(run({"create", "b", "/dev/sdb", "--uuid", "IOHANG-site-2"}).status, 0);
+	EXPECT_EQ(dm.devices["a"].uuid, "IOHANG-site-1");
+	EXPECT_EQ(dm.devices["b"].uuid, "IOHANG-site-2");
+}
+
+TEST_F(CliBehaviour, SelectsByUuid)
+{
+	dm.add_iohang("ioh", "8:16 0 60000");
+	dm.devices["ioh"].uuid = "IOHANG-x";
+	dm.add_iohang("other", "8:16 0 60000");
+	EXPECT_EQ(run({"fail", "-u", "IOHANG-x"}).status, 0);
+	EXPECT_EQ(run({"set", "--uuid", "IOHANG-x", "--timeout", "1s"}).status, 0);
+	EXPECT_EQ(dm.calls, (Calls{"message ioh fail_all", "message ioh set_timeout 1000"}));
+	CliResult r = run({"status", "-u", "IOHANG-x"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.out.find("\nioh "), std::string::npos) << r.out;
+	EXPECT_EQ(r.out.find("other"), std::string::npos) << r.out;
+	r = run({"retry", "-u", "IOHANG-nothere"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "iohangctl: no device-mapper device with UUID 'IOHANG-nothere'\n");
+	r = run({"retry", "ioh", "-u", "IOHANG-x"});
+	EXPECT_EQ(r.status, 2);
+	EXPECT_NE(r.err.find("NAME or --uuid, not both"), std::string::npos) << r.err;
+	EXPECT_EQ(run({"remove", "-u", "IOHANG-x"}).status, 0);
+	EXPECT_EQ(dm.devices.count("ioh"), 0u);
+}
+
 TEST_F(CliBehaviour, CreateWithEveryOption)
 {
 	const CliResult r = run({"create", "ioh", "/dev/sdb", "--timeout", "1.5m", "--retry-interval",
@@ -66,7 +97,7 @@ TEST_F(CliBehaviour, CreateWithEveryOption)
 TEST_F(CliBehaviour, CreateTimeoutZeroDisablesHolding)
 {
 	EXPECT_EQ(run({"create", "ioh", "/dev/sdb", "--timeout", "0"}).status, 0);
-	EXPECT_EQ(dm.calls, Calls{"create ioh | 0 2048 iohang 8:16 0 0"});
+	EXPECT_EQ(dm.calls, Calls{"create ioh uuid=IOHANG-ioh | 0 2048 iohang 8:16 0 0"});
 }
 
 TEST_F(CliBehaviour, CreateFailuresExitOneWithTheReason)

@@ -124,6 +124,13 @@ public:
 		const FakeDevice &d = get(name);
 		return {d.suspended, d.read_only, d.open_count, d.uuid};
 	}
+	std::string name_of_uuid(const std::string &uuid) override
+	{
+		for (const auto &[name, device] : devices)
+			if (device.uuid == uuid)
+				return name;
+		throw OperationError("no device-mapper device with UUID '" + uuid + "'");
+	}
 	std::vector<std::string> list() override
 	{
 		maybe_fail("list");

@@ -41,6 +41,43 @@ std::vector<std::string> operand_list(const po::variables_map &arguments, const 
 	return arguments[key].as<std::vector<std::string>>();
 }
 
+void add_uuid_selection(po::options_description &options)
+{
+	options.add_options()("uuid,u", po::value<std::string>()->value_name("UUID"),
+			      "select the device by its device-mapper UUID instead of NAME");
+}
+
+std::string selected_name(const po::variables_map &arguments, DeviceMapper &dm)
+{
+	const std::vector<std::string> names = selected_names(arguments, dm);
+	return names.front();
+}
+
+std::vector<std::string> selected_names(const po::variables_map &arguments, DeviceMapper &dm)
+{
+	// Commands take either one NAME ("name") or several ("names").
+	std::vector<std::string> names = operand_list(arguments, "names");
+	if (arguments.count("name"))
+		names.push_back(required_operand(arguments, "name", "NAME"));
+	const auto uuid = string_option(arguments, "uuid");
+	if (uuid && !names.empty())
+		throw UsageError("give NAME or --uuid, not both");
+	if (uuid)
+		return {dm.name_of_uuid(*uuid)};
+	if (names.empty())
+		throw UsageError("missing operand NAME (or --uuid UUID)");
+	return names;
+}
+
+std::string iohang_uuid(const std::string &uuid, const std::string &name)
+{
+	if (uuid.empty())
+		return kUuidPrefix + name;
+	if (uuid.rfind(kUuidPrefix, 0) == 0)
+		return uuid;
+	return kUuidPrefix + uuid;
+}
+
 void check_device_name(const std::string &name)
 {
 	if (name.empty() || name.size() > kMaxDeviceNameLength || name.find('/') != std::string::npos ||
@@ -202,7 +239,7 @@ void in_context(const std::string &what, const std::function<void()> &fn)
 void send_message_action(const po::variables_map &arguments, Context &context,
 			 const char *command, const char *message)
 {
-	const std::string name = required_operand(arguments, "name", "NAME");
+	const std::string name = selected_name(arguments, context.dm);
 	in_context(std::string(command) + " " + name, [&] {
 		read_iohang_device(context.dm, name, Parsing::kLenient);
 		context.dm.message(name, message);

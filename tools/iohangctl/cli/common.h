@@ -21,6 +21,20 @@ std::string required_operand(const po::variables_map &arguments, const char *key
 // The repeated operand `key`, possibly empty.
 std::vector<std::string> operand_list(const po::variables_map &arguments, const char *key);
 
+// -u/--uuid UUID: select the device by its UUID instead of a NAME operand.
+void add_uuid_selection(po::options_description &options);
+// The NAME operand, or with --uuid the name of the device with that UUID
+// (OperationError when there is none).  UsageError for neither or both.
+std::string selected_name(const po::variables_map &arguments, DeviceMapper &dm);
+// The NAME... operands, or with --uuid that one device's name.
+std::vector<std::string> selected_names(const po::variables_map &arguments, DeviceMapper &dm);
+
+// Every UUID iohangctl gives starts so (as mpath-, LVM-, CRYPT-), so that
+// other tools can tell an iohang device.
+constexpr const char *kUuidPrefix = "IOHANG-";
+// uuid with the prefix added when it lacks it; "IOHANG-<name>" when empty.
+std::string iohang_uuid(const std::string &uuid, const std::string &name);
+
 // Refuses names device-mapper cannot take (empty, too long, with '/').
 void check_device_name(const std::string &name);
 

@@ -16,7 +16,8 @@ void get_arguments(po::options_description &options, po::options_description &hi
 	positional.add("name", 1).add("device", 1);
 	add_target_options(options);
 	options.add_options()
-		("uuid", po::value<std::string>()->value_name("UUID"), "device-mapper UUID of the new device")
+		("uuid", po::value<std::string>()->value_name("UUID"),
+		 "device-mapper UUID of the new device, IOHANG- added if missing (default IOHANG-NAME)")
 		("read-only", po::bool_switch(), "create a read-only device");
 }
 
@@ -30,8 +31,8 @@ void execute(const po::variables_map &arguments, Context &context)
 
 	CreateRequest request;
 	request.name = name;
-	if (arguments.count("uuid"))
-		request.uuid = arguments["uuid"].as<std::string>();
+	request.uuid = iohang_uuid(
+		arguments.count("uuid") ? arguments["uuid"].as<std::string>() : std::string(), name);
 	request.read_only = arguments["read-only"].as<bool>();
 
 	in_context("create " + name, [&] {

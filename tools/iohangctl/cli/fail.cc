@@ -6,11 +6,12 @@
 
 namespace iohang::action::fail {
 
-void get_arguments(po::options_description &, po::options_description &hidden,
+void get_arguments(po::options_description &options, po::options_description &hidden,
 		   po::positional_options_description &positional)
 {
 	hidden.add_options()("name", po::value<std::string>());
 	positional.add("name", 1);
+	add_uuid_selection(options);
 }
 
 void execute(const po::variables_map &arguments, Context &context)

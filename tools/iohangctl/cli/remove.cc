@@ -17,13 +17,12 @@ void get_arguments(po::options_description &options, po::options_description &hi
 	options.add_options()("force,f", po::bool_switch(),
 			      "fail held I/O first (message " DM_IOHANG_MSG_FAIL_ALL
 			      "), so that a hung device can be removed");
+	add_uuid_selection(options);
 }
 
 void execute(const po::variables_map &arguments, Context &context)
 {
-	const std::vector<std::string> names = operand_list(arguments, "names");
-	if (names.empty())
-		throw UsageError("missing operand NAME");
+	const std::vector<std::string> names = selected_names(arguments, context.dm);
 	const bool force = arguments["force"].as<bool>();
 
 	// Goes on with the other names after a failure, reporting each one.

@@ -18,11 +18,12 @@ void get_arguments(po::options_description &options, po::options_description &hi
 		 "new hold timeout (0 disables holding)")
 		("retry-interval", po::value<std::string>()->value_name("DURATION"),
 		 "new time between retries");
+	add_uuid_selection(options);
 }
 
 void execute(const po::variables_map &arguments, Context &context)
 {
-	const std::string name = required_operand(arguments, "name", "NAME");
+	const std::string name = selected_name(arguments, context.dm);
 	const auto timeout = duration_option(arguments, "timeout", timeout_problem);
 	const auto interval = duration_option(arguments, "retry-interval", retry_interval_problem);
 	if (!timeout && !interval)

@@ -12,13 +12,16 @@ void get_arguments(po::options_description &options, po::options_description &hi
 	hidden.add_options()("names", po::value<std::vector<std::string>>());
 	positional.add("names", -1);
 	options.add_options()("json", po::bool_switch(), "print JSON (see iohangctl(8))");
+	add_uuid_selection(options);
 }
 
 void execute(const po::variables_map &arguments, Context &context)
 {
-	const std::vector<std::string> names = operand_list(arguments, "names");
+	const bool all = !arguments.count("names") && !arguments.count("uuid");
+	const std::vector<std::string> names =
+		all ? std::vector<std::string>{} : selected_names(arguments, context.dm);
 	std::vector<DeviceReport> reports;
-	if (names.empty()) {
+	if (all) {
 		reports = report_all_iohang_devices(context.dm);
 	} else {
 		for (const auto &name : names)

@@ -19,12 +19,12 @@ void get_arguments(po::options_description &options, po::options_description &hi
 		 "the state to wait for: ok, hung or disabled")
 		("timeout", po::value<std::string>()->value_name("DURATION"),
 		 "give up after DURATION with exit status 124 (default: wait forever)");
+	add_uuid_selection(options);
 }
 
 void execute(const po::variables_map &arguments, Context &context)
 {
-	const std::string name = required_operand(arguments, "name", "NAME");
-	check_device_name(name);
+	const std::string name = selected_name(arguments, context.dm);
 	if (!arguments.count("state"))
 		throw UsageError("missing --state (expected ok, hung or disabled)");
 	const std::string wanted_word = arguments["state"].as<std::string>();

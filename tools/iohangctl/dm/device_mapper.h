@@ -71,6 +71,8 @@ public:
 	virtual std::vector<TargetLine> table(const std::string &name) = 0;
 	virtual std::vector<TargetLine> status(const std::string &name) = 0;
 	virtual DeviceInfo info(const std::string &name) = 0;
+	// The name of the device whose UUID is uuid.
+	virtual std::string name_of_uuid(const std::string &uuid) = 0;
 	// Names of all device-mapper devices.
 	virtual std::vector<std::string> list() = 0;
 	// Size and number of the block device at path, from the one open.

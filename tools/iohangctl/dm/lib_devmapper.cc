@@ -340,6 +340,21 @@ DeviceInfo LibDevmapper::info(const std::string &name)
 		static_cast<std::uint32_t>(std::max(info.open_count, 0)), uuid ? uuid : ""};
 }
 
+std::string LibDevmapper::name_of_uuid(const std::string &uuid)
+{
+	const char *op = "info";
+	DmTaskPtr task = new_task(DM_DEVICE_INFO, op);
+	if (!dm_task_set_uuid(task.get(), uuid.c_str()))
+		fail(op, task.get());
+	run(task.get(), op);
+	dm_info info{};
+	const char *name = nullptr;
+	if (!dm_task_get_info(task.get(), &info) || !info.exists ||
+	    !(name = dm_task_get_name(task.get())))
+		throw OperationError("no device-mapper device with UUID '" + uuid + "'");
+	return name;
+}
+
 std::vector<std::string> LibDevmapper::list()
 {
 	const char *op = "list";

@@ -27,6 +27,7 @@ public:
 	std::vector<TargetLine> table(const std::string &name) override;
 	std::vector<TargetLine> status(const std::string &name) override;
 	DeviceInfo info(const std::string &name) override;
+	std::string name_of_uuid(const std::string &uuid) override;
 	std::vector<std::string> list() override;
 	BlockDevice block_device(const std::string &path) override;
 	std::string describe_device(const std::string &major_minor) override;
