@@ -20,6 +20,7 @@ struct FakeDevice {
 	bool read_only = false;
 	std::uint32_t open_count = 0;
 	std::string uuid;
+	std::string number = "253:0";
 };
 
 class FakeDeviceMapper : public DeviceMapper {
@@ -122,7 +123,7 @@ public:
 	DeviceInfo info(const std::string &name) override
 	{
 		const FakeDevice &d = get(name);
-		return {d.suspended, d.read_only, d.open_count, d.uuid};
+		return {d.suspended, d.read_only, d.open_count, d.uuid, d.number};
 	}
 	std::string name_of_uuid(const std::string &uuid) override
 	{

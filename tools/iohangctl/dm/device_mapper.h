@@ -35,6 +35,7 @@ struct DeviceInfo {
 	bool read_only = false;
 	std::uint32_t open_count = 0;
 	std::string uuid; // empty: none
+	std::string number; // "major:minor" of the dm device
 };
 
 struct CreateRequest {

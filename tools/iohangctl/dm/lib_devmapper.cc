@@ -113,11 +113,10 @@ private:
 	bool armed_ = false;
 };
 
-[[noreturn]] void fail(const char *operation, dm_task *task, KernelLogCursor *kernel_log = nullptr)
+[[noreturn]] void fail(const char *operation, dm_task *task,
+			const std::optional<std::string> &kernel_reason = std::nullopt)
 {
 	const int err = task ? dm_task_get_errno(task) : 0;
-	const std::optional<std::string> kernel_reason =
-		kernel_log ? kernel_log->last_table_error() : std::nullopt;
 	const std::string prefix = std::string("device-mapper ") + operation + " failed: ";
 	if (g_device_mapper_missing)
 		throw OperationError(prefix + "device-mapper is not available (modprobe dm_mod?)");
@@ -154,12 +153,14 @@ void run(dm_task *task, const char *operation)
 		fail(operation, task);
 }
 
-// For tasks that load a table: a refusal is explained in the kernel log.
-void run_loading_table(dm_task *task, const char *operation)
+// For tasks that load a table: a refusal is explained in the kernel log,
+// under the device's number ("254:3"; empty when not known yet, as for a
+// create: then the last refusal of any device).
+void run_loading_table(dm_task *task, const char *operation, const std::string &number)
 {
 	KernelLogCursor kernel_log;
 	if (!dm_task_run(task))
-		fail(operation, task, &kernel_log);
+		fail(operation, task, kernel_log.last_table_error(number));
 }
 
 // After the cookie wait the node should be there; udev running without
@@ -252,7 +253,7 @@ void LibDevmapper::create(const CreateRequest &request)
 		UdevCookie cookie;
 		if (!cookie.attach(task.get()))
 			fail(op, task.get());
-		run_loading_table(task.get(), op);
+		run_loading_table(task.get(), op, "");
 	}
 	wait_for_node(request.name);
 }
@@ -262,7 +263,7 @@ void LibDevmapper::reload(const std::string &name, const std::vector<TargetLine>
 	const char *op = "reload";
 	DmTaskPtr task = named_task(DM_DEVICE_RELOAD, name, op);
 	add_targets(task.get(), table, op);
-	run_loading_table(task.get(), op);
+	run_loading_table(task.get(), op, info(name).number);
 }
 
 void LibDevmapper::clear_inactive(const std::string &name)
@@ -337,7 +338,8 @@ DeviceInfo LibDevmapper::info(const std::string &name)
 		throw OperationError("no device-mapper device named '" + name + "'");
 	const char *uuid = dm_task_get_uuid(task.get());
 	return {info.suspended != 0, info.read_only != 0,
-		static_cast<std::uint32_t>(std::max(info.open_count, 0)), uuid ? uuid : ""};
+		static_cast<std::uint32_t>(std::max(info.open_count, 0)), uuid ? uuid : "",
+		std::to_string(info.major) + ":" + std::to_string(info.minor)};
 }
 
 std::string LibDevmapper::name_of_uuid(const std::string &uuid)
