@@ -47,6 +47,14 @@ void add_uuid_selection(po::options_description &options)
 			      "select the device by its device-mapper UUID instead of NAME");
 }
 
+void add_name_operand(po::options_description &options, po::options_description &hidden,
+		      po::positional_options_description &positional)
+{
+	hidden.add_options()("name", po::value<std::string>());
+	positional.add("name", 1);
+	add_uuid_selection(options);
+}
+
 std::string selected_name(const po::variables_map &arguments, DeviceMapper &dm)
 {
 	const std::vector<std::string> names = selected_names(arguments, dm);

@@ -23,6 +23,9 @@ std::vector<std::string> operand_list(const po::variables_map &arguments, const 
 
 // -u/--uuid UUID: select the device by its UUID instead of a NAME operand.
 void add_uuid_selection(po::options_description &options);
+// The NAME operand of a command about one device, or -u/--uuid instead.
+void add_name_operand(po::options_description &options, po::options_description &hidden,
+		      po::positional_options_description &positional);
 // The NAME operand, or with --uuid the name of the device with that UUID
 // (OperationError when there is none).  UsageError for neither or both.
 std::string selected_name(const po::variables_map &arguments, DeviceMapper &dm);

@@ -9,9 +9,7 @@ namespace iohang::action::fail {
 void get_arguments(po::options_description &options, po::options_description &hidden,
 		   po::positional_options_description &positional)
 {
-	hidden.add_options()("name", po::value<std::string>());
-	positional.add("name", 1);
-	add_uuid_selection(options);
+	add_name_operand(options, hidden, positional);
 }
 
 void execute(const po::variables_map &arguments, Context &context)

@@ -11,14 +11,12 @@ namespace iohang::action::set {
 void get_arguments(po::options_description &options, po::options_description &hidden,
 		   po::positional_options_description &positional)
 {
-	hidden.add_options()("name", po::value<std::string>());
-	positional.add("name", 1);
+	add_name_operand(options, hidden, positional);
 	options.add_options()
 		("timeout", po::value<std::string>()->value_name("DURATION"),
 		 "new hold timeout (0 disables holding)")
 		("retry-interval", po::value<std::string>()->value_name("DURATION"),
 		 "new time between retries");
-	add_uuid_selection(options);
 }
 
 void execute(const po::variables_map &arguments, Context &context)

@@ -12,14 +12,12 @@ namespace iohang::action::wait {
 void get_arguments(po::options_description &options, po::options_description &hidden,
 		   po::positional_options_description &positional)
 {
-	hidden.add_options()("name", po::value<std::string>());
-	positional.add("name", 1);
+	add_name_operand(options, hidden, positional);
 	options.add_options()
 		("state", po::value<std::string>()->value_name("STATE"),
 		 "the state to wait for: ok, hung or disabled")
 		("timeout", po::value<std::string>()->value_name("DURATION"),
 		 "give up after DURATION with exit status 124 (default: wait forever)");
-	add_uuid_selection(options);
 }
 
 void execute(const po::variables_map &arguments, Context &context)
