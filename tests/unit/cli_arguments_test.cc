@@ -4,7 +4,7 @@
 // anything reaches device-mapper.
 #include <gtest/gtest.h>
 
-#include "cli/action.h"
+#include "cli/commands.h"
 #include "cli_harness.h"
 
 namespace iohang::testing {
@@ -34,9 +34,9 @@ protected:
 TEST_F(CliArguments, EveryCommandIsRegistered)
 {
 	for (const char *name : {"create", "remove", "list", "status", "set", "fail", "retry",
-				 "reset-stats", "swap", "table", "monitor"}) {
+				 "reset-stats", "swap", "table", "monitor", "wait"}) {
 		SCOPED_TRACE(name);
-		EXPECT_NE(Action::find(name), nullptr);
+		EXPECT_NE(find_action(name), nullptr);
 		const CliResult r = run({name, "--help"});
 		EXPECT_EQ(r.status, 0);
 		EXPECT_NE(r.out.find(std::string("Usage: iohangctl ") + name), std::string::npos);

@@ -13,9 +13,9 @@ class CliBehaviour : public ::testing::Test {
 protected:
 	void SetUp() override
 	{
-		dm.block_devices["/dev/sdb"] = 2048;
-		dm.block_devices["/dev/sdc"] = 4096;
-		dm.block_devices["/dev/small"] = 1024;
+		dm.block_devices["/dev/sdb"] = {2048, "8:16"};
+		dm.block_devices["/dev/sdc"] = {4096, "8:32"};
+		dm.block_devices["/dev/small"] = {1024, "8:48"};
 		dm.device_names["8:16"] = "/dev/sdb";
 	}
 	CliResult run(const std::vector<std::string> &arguments) { return run_cli(arguments, dm); }
@@ -27,7 +27,59 @@ TEST_F(CliBehaviour, CreateWithDefaults)
 {
 	const CliResult r = run({"create", "ioh", "/dev/sdb"});
 	EXPECT_EQ(r.status, 0) << r.err;
-	EXPECT_EQ(dm.calls, Calls{"create ioh | 0 2048 iohang /dev/sdb 0 60000"});
+	EXPECT_EQ(dm.calls, Calls{"create ioh uuid=IOHANG-ioh | 0 2048 iohang 8:16 0 60000"});
+}
+
+// A path such as /dev/disk/by-path/... moves during an iSCSI relogin; the
+// number the tool opened does not (LVM and multipath write it too).
+TEST_F(CliBehaviour, TablesNameTheDeviceByTheNumberThatWasOpened)
+{
+	dm.block_devices["/dev/disk/by-path/ip-10.0.0.1:3260-iscsi-lun-0"] = {2048, "8:64"};
+	EXPECT_EQ(run({"table", "/dev/disk/by-path/ip-10.0.0.1:3260-iscsi-lun-0"}).out,
+		  "0 2048 iohang 8:64 0 60000\n");
+}
+
+TEST_F(CliBehaviour, NoUdevSyncReachesDeviceMapper)
+{
+	EXPECT_EQ(run({"create", "ioh", "/dev/sdb", "--noudevsync"}).status, 0);
+	EXPECT_FALSE(dm.udev_sync);
+	dm.udev_sync = true;
+	EXPECT_EQ(run({"--noudevsync", "remove", "ioh"}).status, 0);
+	EXPECT_FALSE(dm.udev_sync);
+	dm.udev_sync = true;
+	EXPECT_EQ(run({"list"}).status, 0);
+	EXPECT_TRUE(dm.udev_sync);
+}
+
+// IOHANG-, like mpath-, LVM- and CRYPT-: other tools can tell what it is.
+TEST_F(CliBehaviour, UuidsCarryThePrefix)
+{
+	EXPECT_EQ(run({"create", "a", "/dev/sdb", "--uuid", "site-1"}).status, 0);
+	EXPECT_EQ(run({"create", "b", "/dev/sdb", "--uuid", "IOHANG-site-2"}).status, 0);
+	EXPECT_EQ(dm.devices["a"].uuid, "IOHANG-site-1");
+	EXPECT_EQ(dm.devices["b"].uuid, "IOHANG-site-2");
+}
+
+TEST_F(CliBehaviour, SelectsByUuid)
+{
+	dm.add_iohang("ioh", "8:16 0 60000");
+	dm.devices["ioh"].uuid = "IOHANG-x";
+	dm.add_iohang("other", "8:16 0 60000");
+	EXPECT_EQ(run({"fail", "-u", "IOHANG-x"}).status, 0);
+	EXPECT_EQ(run({"set", "--uuid", "IOHANG-x", "--timeout", "1s"}).status, 0);
+	EXPECT_EQ(dm.calls, (Calls{"message ioh fail_all", "message ioh set_timeout 1000"}));
+	CliResult r = run({"status", "-u", "IOHANG-x"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.out.find("\nioh "), std::string::npos) << r.out;
+	EXPECT_EQ(r.out.find("other"), std::string::npos) << r.out;
+	r = run({"retry", "-u", "IOHANG-nothere"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "iohangctl: no device-mapper device with UUID 'IOHANG-nothere'\n");
+	r = run({"retry", "ioh", "-u", "IOHANG-x"});
+	EXPECT_EQ(r.status, 2);
+	EXPECT_NE(r.err.find("NAME or --uuid, not both"), std::string::npos) << r.err;
+	EXPECT_EQ(run({"remove", "-u", "IOHANG-x"}).status, 0);
+	EXPECT_EQ(dm.devices.count("ioh"), 0u);
 }
 
 TEST_F(CliBehaviour, CreateWithEveryOption)
@@ -38,14 +90,14 @@ TEST_F(CliBehaviour, CreateWithEveryOption)
 				 "48"});
 	EXPECT_EQ(r.status, 0) << r.err;
 	EXPECT_EQ(dm.calls,
-		  Calls{"create ioh uuid=IOHANG-1 ro | 0 2000 iohang /dev/sdb 48 90000 8 "
+		  Calls{"create ioh uuid=IOHANG-1 ro | 0 2000 iohang 8:16 48 90000 8 "
 			"retry_interval_ms 250 retry_on ioerr,transport probe hold_new_io max_held 32"});
 }
 
 TEST_F(CliBehaviour, CreateTimeoutZeroDisablesHolding)
 {
 	EXPECT_EQ(run({"create", "ioh", "/dev/sdb", "--timeout", "0"}).status, 0);
-	EXPECT_EQ(dm.calls, Calls{"create ioh | 0 2048 iohang /dev/sdb 0 0"});
+	EXPECT_EQ(dm.calls, Calls{"create ioh uuid=IOHANG-ioh | 0 2048 iohang 8:16 0 0"});
 }
 
 TEST_F(CliBehaviour, CreateFailuresExitOneWithTheReason)
@@ -79,9 +131,9 @@ TEST_F(CliBehaviour, TablePrintsTheCreateLine)
 {
 	CliResult r = run({"table", "/dev/sdb"});
 	EXPECT_EQ(r.status, 0) << r.err;
-	EXPECT_EQ(r.out, "0 2048 iohang /dev/sdb 0 60000\n");
+	EXPECT_EQ(r.out, "0 2048 iohang 8:16 0 60000\n");
 	r = run({"table", "/dev/sdc", "--timeout", "30s", "--retry-interval", "500ms", "--probe"});
-	EXPECT_EQ(r.out, "0 4096 iohang /dev/sdc 0 30000 3 retry_interval_ms 500 probe\n");
+	EXPECT_EQ(r.out, "0 4096 iohang 8:32 0 30000 3 retry_interval_ms 500 probe\n");
 	EXPECT_TRUE(dm.calls.empty());
 	EXPECT_EQ(run({"table", "/dev/nothing"}).status, 1);
 }
@@ -135,6 +187,22 @@ TEST_F(CliBehaviour, SetSendsTheMessagesInMilliseconds)
 	EXPECT_EQ(dm.calls, Calls{"message ioh set_retry_interval 10"});
 }
 
+TEST_F(CliBehaviour, SetChangesBothOrNeither)
+{
+	dm.add_iohang("ioh", "8:16 0 45000 2 retry_interval_ms 500");
+	dm.failures["message set_retry_interval"] = "device-mapper message failed: Invalid argument";
+	const CliResult r = run({"set", "ioh", "--timeout", "2m", "--retry-interval", "1s"});
+	EXPECT_EQ(r.status, 1);
+	// The timeout it had set is put back.
+	EXPECT_EQ(dm.calls, (Calls{"message ioh set_timeout 120000",
+				   "message ioh set_retry_interval 1000",
+				   "message ioh set_timeout 45000"}));
+	EXPECT_NE(r.err.find("set ioh: device-mapper message failed: Invalid argument; "
+			     "the timeout is back at 45s"),
+		  std::string::npos)
+		<< r.err;
+}
+
 TEST_F(CliBehaviour, SetRejectedByTheKernel)
 {
 	dm.add_iohang("ioh", "8:16 0 60000");
@@ -163,17 +231,17 @@ TEST_F(CliBehaviour, SwapReloadsSuspendsNoflushResumes)
 	dm.add_iohang("ioh", "8:16 0 45000 3 retry_interval_ms 500 probe", 2048);
 	const CliResult r = run({"swap", "ioh", "/dev/sdc"});
 	EXPECT_EQ(r.status, 0) << r.err;
-	EXPECT_EQ(dm.calls, (Calls{"reload ioh 0 2048 iohang /dev/sdc 0 45000 3 retry_interval_ms 500 probe",
+	EXPECT_EQ(dm.calls, (Calls{"reload ioh 0 2048 iohang 8:32 0 45000 3 retry_interval_ms 500 probe",
 				   "suspend ioh noflush", "resume ioh"}));
 	EXPECT_EQ(dm.devices["ioh"].table.at(0).params,
-		  "/dev/sdc 0 45000 3 retry_interval_ms 500 probe");
+		  "8:32 0 45000 3 retry_interval_ms 500 probe");
 }
 
 TEST_F(CliBehaviour, SwapKeepsTheLengthAndTakesAnOffset)
 {
 	dm.add_iohang("ioh", "8:16 100 60000", 2048);
 	EXPECT_EQ(run({"swap", "ioh", "/dev/sdc", "--offset", "2048"}).status, 0);
-	EXPECT_EQ(dm.calls.at(0), "reload ioh 0 2048 iohang /dev/sdc 2048 60000");
+	EXPECT_EQ(dm.calls.at(0), "reload ioh 0 2048 iohang 8:32 2048 60000");
 }
 
 TEST_F(CliBehaviour, SwapRefusesASmallerDevice)
@@ -255,6 +323,68 @@ TEST_F(CliBehaviour, ListShowsOnlySingleIohangTargets)
 	EXPECT_TRUE(dm.calls.empty());
 }
 
+TEST_F(CliBehaviour, ADeviceOfANewerModuleBreaksNothing)
+{
+	dm.add_iohang("a-new", "8:16 0 30000 3 probe drain_ms 5", 2048, "draining 2 1 0 0 4 10 0 0 7");
+	dm.add_iohang("b-old", "8:16 0 60000", 1024, "ok 0 0 0 0 0 0 0 0");
+
+	CliResult r = run({"list"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.out.find("a-new"), std::string::npos) << r.out;
+	EXPECT_NE(r.out.find("unknown"), std::string::npos) << r.out;
+	EXPECT_NE(r.out.find("b-old"), std::string::npos) << r.out;
+	EXPECT_NE(r.err.find("a-new: not understood (a newer dm-iohang module?): state 'draining', "
+			     "table options 'drain_ms 5'"),
+		  std::string::npos)
+		<< r.err;
+
+	r = run({"status", "a-new", "--json"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.out.find("\"state\":\"unknown\""), std::string::npos) << r.out;
+	EXPECT_NE(r.out.find("\"not_understood\":[\"state 'draining'\",\"table options 'drain_ms 5'\"]"),
+		  std::string::npos) << r.out;
+
+	EXPECT_EQ(run({"fail", "a-new"}).status, 0);
+	// swap must write the table back and cannot with words it does not know.
+	dm.calls.clear();
+	r = run({"swap", "a-new", "/dev/sdc"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_NE(r.err.find("unknown option 'drain_ms'"), std::string::npos) << r.err;
+	EXPECT_TRUE(dm.calls.empty());
+}
+
+TEST_F(CliBehaviour, VerboseReachesDeviceMapper)
+{
+	EXPECT_EQ(run({"list", "-v"}).status, 0);
+	EXPECT_TRUE(dm.verbose);
+	dm.verbose = false;
+	EXPECT_EQ(run({"status", "--verbose"}).status, 0);
+	EXPECT_TRUE(dm.verbose);
+	dm.verbose = false;
+	EXPECT_EQ(run({"-v", "list"}).status, 0);
+	EXPECT_TRUE(dm.verbose);
+	EXPECT_EQ(run({"list"}).status, 0);
+	EXPECT_FALSE(dm.verbose);
+}
+
+// A stream whose every write fails, as stdout on a full disk (/dev/full).
+class FullBuffer : public std::streambuf {
+protected:
+	int overflow(int) override { return traits_type::eof(); }
+	std::streamsize xsputn(const char *, std::streamsize) override { return 0; }
+};
+
+TEST_F(CliBehaviour, AFullStdoutExitsOne)
+{
+	FullBuffer full;
+	std::ostream out(&full);
+	std::ostringstream err;
+	Context context{dm, nullptr, out, err};
+	EXPECT_EQ(iohang::run({"list"}, context), 1);
+	EXPECT_NE(err.str().find("iohangctl: cannot write to standard output"), std::string::npos)
+		<< err.str();
+}
+
 TEST_F(CliBehaviour, ListFailureExitsOne)
 {
 	dm.failures["list"] = "device-mapper list failed: Permission denied";
@@ -286,6 +416,18 @@ TEST_F(CliBehaviour, StatusOfNamedDevices)
 	r = run({"status", "gone"});
 	EXPECT_EQ(r.status, 1);
 	EXPECT_EQ(r.err, "iohangctl: status gone: no device-mapper device named 'gone'\n");
+}
+
+TEST_F(CliBehaviour, StatusShowsWhatDeviceMapperKnows)
+{
+	dm.add_iohang("a", "8:16 0 30000", 2048, "ok 0 0 0 0 0 0 0 0");
+	dm.devices["a"].suspended = true;
+	dm.devices["a"].read_only = true;
+	dm.devices["a"].open_count = 2;
+	const CliResult r = run({"status", "a", "--json"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.out.find("\"suspended\":true,\"read_only\":true,\"open_count\":2"),
+		  std::string::npos) << r.out;
 }
 
 TEST_F(CliBehaviour, StatusWithAnUnreadableStatusLine)

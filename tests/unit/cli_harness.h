@@ -23,7 +23,7 @@ inline CliResult run_cli(const std::vector<std::string> &arguments, DeviceMapper
 {
 	std::ostringstream out, err;
 	if (!events)
-		events = [](EventOrigin) -> std::unique_ptr<EventSource> {
+		events = [](const EventSourceOptions &) -> std::unique_ptr<EventSource> {
 			throw OperationError("no event source in this test");
 		};
 	Context context{dm, events, out, err};

@@ -17,20 +17,31 @@ struct FakeDevice {
 	std::string status = "ok 0 0 0 0 0 0 0 0"; // INFO line of the single target
 	std::vector<TargetLine> inactive;
 	bool suspended = false;
+	bool read_only = false;
+	std::uint32_t open_count = 0;
+	std::string uuid;
+	std::string number = "253:0";
 };
 
 class FakeDeviceMapper : public DeviceMapper {
 public:
 	// Device-mapper devices by name, in list order (std::map: sorted).
 	std::map<std::string, FakeDevice> devices;
-	// Block devices by path, in sectors.
-	std::map<std::string, std::uint64_t> block_devices;
+	// Block devices by path.
+	std::map<std::string, BlockDevice> block_devices;
 	// "major:minor" -> readable name.
 	std::map<std::string, std::string> device_names;
-	// Operation name ("reload", "message", ...) -> error it throws.
+	// Operation name ("reload", "message", "message set_timeout", ...) ->
+	// error it throws.
 	std::map<std::string, std::string> failures;
 	// Every state-changing call, in order: "reload ioh 0 8 iohang ...".
 	std::vector<std::string> calls;
+	bool verbose = false;
+	bool udev_sync = true;
+	int status_reads = 0;
+
+	void set_verbose(bool on) override { verbose = on; }
+	void set_udev_sync(bool on) override { udev_sync = on; }
 
 	void add_iohang(const std::string &name, const std::string &params,
 			std::uint64_t sectors = 2048, const std::string &status = "ok 0 0 0 0 0 0 0 0")
@@ -53,6 +64,8 @@ public:
 		if (devices.count(r.name))
 			throw OperationError("device-mapper create failed: Device or resource busy");
 		devices[r.name].table = r.table;
+		devices[r.name].uuid = r.uuid;
+		devices[r.name].read_only = r.read_only;
 	}
 	void reload(const std::string &name, const std::vector<TargetLine> &table) override
 	{
@@ -93,17 +106,31 @@ public:
 	{
 		calls.push_back("message " + name + " " + text);
 		maybe_fail("message");
+		maybe_fail("message " + text.substr(0, text.find(' ')));
 		get(name);
 		return "";
 	}
 	std::vector<TargetLine> table(const std::string &name) override { return get(name).table; }
 	std::vector<TargetLine> status(const std::string &name) override
 	{
+		++status_reads;
 		FakeDevice &d = get(name);
 		std::vector<TargetLine> out = d.table;
 		for (auto &t : out)
 			t.params = d.status;
 		return out;
+	}
+	DeviceInfo info(const std::string &name) override
+	{
+		const FakeDevice &d = get(name);
+		return {d.suspended, d.read_only, d.open_count, d.uuid, d.number};
+	}
+	std::string name_of_uuid(const std::string &uuid) override
+	{
+		for (const auto &[name, device] : devices)
+			if (device.uuid == uuid)
+				return name;
+		throw OperationError("no device-mapper device with UUID '" + uuid + "'");
 	}
 	std::vector<std::string> list() override
 	{
@@ -113,7 +140,7 @@ public:
 			names.push_back(name);
 		return names;
 	}
-	std::uint64_t device_sectors(const std::string &path) override
+	BlockDevice block_device(const std::string &path) override
 	{
 		const auto it = block_devices.find(path);
 		if (it == block_devices.end())

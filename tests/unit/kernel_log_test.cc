@@ -17,17 +17,27 @@ TEST(KernelLog, RecordText)
 
 TEST(KernelLog, TableErrors)
 {
-	EXPECT_EQ(dm_table_error("device-mapper: table: 253:0: iohang: Invalid timeout (-EINVAL)"),
+	EXPECT_EQ(dm_table_error("device-mapper: table: 253:0: iohang: Invalid timeout (-EINVAL)", ""),
 		  "253:0: iohang: Invalid timeout (-EINVAL)");
-	EXPECT_FALSE(dm_table_error("device-mapper: ioctl: error adding target to table"));
-	EXPECT_FALSE(dm_table_error("EXT4-fs (dm-0): mounted"));
+	EXPECT_FALSE(dm_table_error("device-mapper: ioctl: error adding target to table", ""));
+	EXPECT_FALSE(dm_table_error("EXT4-fs (dm-0): mounted", ""));
+}
+
+// Another device's refusal logged meanwhile is not this device's reason.
+TEST(KernelLog, TableErrorsOfOneDevice)
+{
+	const char *line = "device-mapper: table: 253:1: iohang: Invalid timeout (-EINVAL)";
+	EXPECT_FALSE(dm_table_error(line, "253:0"));
+	EXPECT_FALSE(dm_table_error(line, "253:10"));
+	EXPECT_EQ(dm_table_error(line, "253:1"), "253:1: iohang: Invalid timeout (-EINVAL)");
+	EXPECT_EQ(dm_table_error(line, ""), "253:1: iohang: Invalid timeout (-EINVAL)");
 }
 
 TEST(KernelLog, CursorNeverThrows)
 {
 	// Readable or not (root, dmesg_restrict), asking is harmless.
 	KernelLogCursor cursor;
-	EXPECT_NO_THROW(cursor.last_table_error());
+	EXPECT_NO_THROW(cursor.last_table_error("253:0"));
 }
 
 } // namespace

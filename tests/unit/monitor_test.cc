@@ -4,70 +4,24 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <functional>
 #include <regex>
 
 #include "cli_harness.h"
+#include "fake_event_source.h"
 #include "sys/unique_fd.h"
 
 namespace iohang::testing {
 namespace {
-
-// Readable through a pipe while events are queued.
-class FakeEventSource : public EventSource {
-public:
-	FakeEventSource()
-	{
-		int fds[2];
-		if (::pipe(fds) != 0)
-			std::abort();
-		read_end_.reset(fds[0]);
-		write_end_.reset(fds[1]);
-	}
-	void push(UeventProperties event)
-	{
-		batches_.push_back({std::move(event)});
-		[[maybe_unused]] auto n = ::write(write_end_.get(), "x", 1);
-	}
-	int fd() const override { return read_end_.get(); }
-	std::vector<UeventProperties> receive() override
-	{
-		if (on_receive)
-			on_receive();
-		char byte;
-		std::vector<UeventProperties> out;
-		while (!batches_.empty()) {
-			[[maybe_unused]] auto n = ::read(read_end_.get(), &byte, 1);
-			for (auto &e : batches_.front())
-				out.push_back(std::move(e));
-			batches_.pop_front();
-		}
-		return out;
-	}
-	bool take_overflow() override { return std::exchange(overflow, false); }
-
-	bool overflow = false;
-	std::function<void()> on_receive;
-
-private:
-	UniqueFd read_end_, write_end_;
-	std::deque<std::vector<UeventProperties>> batches_;
-};
-
-UeventProperties iohang_uevent(const std::string &name, const std::string &action,
-			       const std::string &held = "1")
-{
-	return {{"ACTION", "change"},         {"DEVNAME", "dm-0"},
-		{"DM_TARGET", "iohang"},      {"DM_ACTION", "IOHANG_" + action},
-		{"DM_NAME", name},            {"DM_UUID", ""},
-		{"DM_IOHANG_HELD", held}};
-}
 
 class Monitor : public ::testing::Test {
 protected:
@@ -75,8 +29,9 @@ protected:
 	{
 		std::vector<std::string> full = {"monitor"};
 		full.insert(full.end(), arguments.begin(), arguments.end());
-		return run_cli(full, dm, [this](EventOrigin origin) -> std::unique_ptr<EventSource> {
-			origins.push_back(origin);
+		return run_cli(full, dm, [this](const EventSourceOptions &options) -> std::unique_ptr<EventSource> {
+			origins.push_back(options.origin);
+			buffer_sizes.push_back(options.receive_buffer_bytes);
 			return std::move(source);
 		});
 	}
@@ -84,6 +39,7 @@ protected:
 	FakeDeviceMapper dm;
 	std::unique_ptr<FakeEventSource> source = std::make_unique<FakeEventSource>();
 	std::vector<EventOrigin> origins;
+	std::vector<int> buffer_sizes;
 };
 
 std::vector<std::string> lines(const std::string &text)
@@ -125,10 +81,19 @@ TEST_F(Monitor, JsonLines)
 	const CliResult r = run({"--json", "--count", "1", "--source", "udev"});
 	EXPECT_EQ(r.status, 0) << r.err;
 	EXPECT_TRUE(std::regex_match(
-		r.out, std::regex(R"(\{"time":"[-0-9T:.]+Z","device":"ioh0","uuid":"","kernel_name":"dm-0",)"
-				  R"("action":"fail_all","held":2,"duration_ms":null,"failed":null,"requeued":null\}\n)")))
+		r.out, std::regex(R"(\{"version":1,"time":"[-0-9T:.]+Z","name":"ioh0","uuid":"","kernel_name":"dm-0",)"
+				  R"("action":"fail_all","state":null,"held":2,"duration_ms":null,"failed":null,"requeued":null\}\n)")))
 		<< r.out;
 	EXPECT_EQ(origins, std::vector<EventOrigin>{EventOrigin::kUdev});
+}
+
+TEST_F(Monitor, ReceiveBufferSize)
+{
+	source->push(iohang_uevent("ioh0", "HANG"));
+	EXPECT_EQ(run({"--count", "1", "--receive-buffer", "65536"}).status, 0);
+	EXPECT_EQ(buffer_sizes, std::vector<int>{65536});
+	EXPECT_EQ(run({"--receive-buffer", "100"}).status, 2);
+	EXPECT_EQ(run({"--receive-buffer", "3000000000"}).status, 2);
 }
 
 TEST_F(Monitor, QuietPrintsNothing)
@@ -174,6 +139,7 @@ TEST_F(Monitor, RunsHooksWithTheEventAndNeverDropsOne)
 	ASSERT_NE(::mkdtemp(dir_template), nullptr);
 	const std::string file = std::string(dir_template) + "/hooks";
 	::setenv("IOHANG_HELD", "stale", 1); // the event's value must win
+	::setenv("IOHANG_DURATION_MS", "stale", 1); // and none but the event's pass
 
 	for (int i = 0; i < 6; ++i)
 		source->push(iohang_uevent("ioh" + std::to_string(i), "HANG", std::to_string(i)));
@@ -182,6 +148,7 @@ TEST_F(Monitor, RunsHooksWithTheEventAndNeverDropsOne)
 				 "sleep 0.05; echo \"$IOHANG_DEVICE $IOHANG_ACTION $IOHANG_HELD "
 				 "${IOHANG_DURATION_MS-unset} $IOHANG_TIME\" >> " + file});
 	::unsetenv("IOHANG_HELD");
+	::unsetenv("IOHANG_DURATION_MS");
 	EXPECT_EQ(r.status, 0) << r.err;
 	EXPECT_EQ(lines(r.out).size(), 6u);
 
@@ -196,6 +163,100 @@ TEST_F(Monitor, RunsHooksWithTheEventAndNeverDropsOne)
 	::rmdir(dir_template);
 }
 
+bool process_gone(pid_t pid)
+{
+	std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+	std::string line;
+	if (!std::getline(stat, line))
+		return true;
+	// A zombie waits for a reaper that is not us; it is dead all the same.
+	return line.find(") Z ") != std::string::npos;
+}
+
+TEST_F(Monitor, HookTimeoutKillsTheHooksProcessGroup)
+{
+	char dir_template[] = "/tmp/iohangctl-test-XXXXXX";
+	ASSERT_NE(::mkdtemp(dir_template), nullptr);
+	const std::string file = std::string(dir_template) + "/child";
+	source->push(iohang_uevent("ioh0", "HANG"));
+	const auto start = std::chrono::steady_clock::now();
+	const CliResult r = run({"--count", "1", "--hook-timeout", "300ms", "--exec",
+				 "sleep 30 & echo $! > " + file + "; wait"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+	EXPECT_NE(r.err.find("hook ran longer than 300ms: killed"), std::string::npos) << r.err;
+	pid_t child = 0;
+	std::ifstream(file) >> child;
+	ASSERT_GT(child, 0);
+	for (int i = 0; i < 50 && !process_gone(child); ++i)
+		::usleep(20 * 1000);
+	EXPECT_TRUE(process_gone(child)) << "the hook's own child " << child << " lives on";
+	std::remove(file.c_str());
+	::rmdir(dir_template);
+}
+
+TEST_F(Monitor, HookQueueIsCappedAndDropsAreCounted)
+{
+	for (int i = 0; i < 6; ++i)
+		source->push(iohang_uevent("ioh0", "HANG"));
+	const CliResult r = run({"--count", "6", "--max-hooks", "1", "--max-queued-hooks", "2",
+				 "--exec", "sleep 0.2"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.err.find("3 hook(s) dropped: the queue of 2 was full"), std::string::npos)
+		<< r.err;
+}
+
+TEST_F(Monitor, HooksReadNothingFromTheMonitorsStdin)
+{
+	source->push(iohang_uevent("ioh0", "HANG"));
+	// The monitor's own stdin is a pipe here, as under some supervisors.
+	int fds[2];
+	ASSERT_EQ(::pipe(fds), 0);
+	UniqueFd read_end(fds[0]), write_end(fds[1]), saved_stdin(::dup(STDIN_FILENO));
+	ASSERT_EQ(::dup2(read_end.get(), STDIN_FILENO), STDIN_FILENO);
+	const CliResult r = run({"--count", "1", "--exec",
+				 "[ \"$(readlink /proc/$$/fd/0)\" = /dev/null ] || exit 9"});
+	::dup2(saved_stdin.get(), STDIN_FILENO);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(r.err, "iohangctl: monitor: ready\n");
+}
+
+TEST_F(Monitor, TheWaitForHooksAtShutdownIsBounded)
+{
+	for (int i = 0; i < 3; ++i)
+		source->push(iohang_uevent("ioh0", "HANG"));
+	const auto start = std::chrono::steady_clock::now();
+	const CliResult r = run({"--count", "3", "--max-hooks", "1", "--hook-timeout", "500ms",
+				 "--exec", "sleep 30"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+	EXPECT_NE(r.err.find("queued hook(s) not run"), std::string::npos) << r.err;
+}
+
+TEST_F(Monitor, SignalsReadinessOnStderrAndToSystemd)
+{
+	char dir_template[] = "/tmp/iohangctl-test-XXXXXX";
+	ASSERT_NE(::mkdtemp(dir_template), nullptr);
+	const std::string path = std::string(dir_template) + "/notify";
+	UniqueFd systemd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+	sockaddr_un address{};
+	address.sun_family = AF_UNIX;
+	std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+	ASSERT_EQ(::bind(systemd.get(), reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
+
+	source->push(iohang_uevent("ioh0", "HANG"));
+	::setenv("NOTIFY_SOCKET", path.c_str(), 1);
+	const CliResult r = run({"--count", "1"});
+	::unsetenv("NOTIFY_SOCKET");
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(r.err, "iohangctl: monitor: ready\n");
+	char message[64] = {};
+	EXPECT_EQ(::recv(systemd.get(), message, sizeof(message) - 1, 0), 7);
+	EXPECT_STREQ(message, "READY=1");
+	std::remove(path.c_str());
+	::rmdir(dir_template);
+}
+
 TEST_F(Monitor, ReportsAFailingHook)
 {
 	source->push(iohang_uevent("ioh0", "HANG"));
@@ -206,7 +267,7 @@ TEST_F(Monitor, ReportsAFailingHook)
 
 TEST_F(Monitor, EventSourceFailureExitsOne)
 {
-	const CliResult r = run_cli({"monitor"}, dm, [](EventOrigin) -> std::unique_ptr<EventSource> {
+	const CliResult r = run_cli({"monitor"}, dm, [](const EventSourceOptions &) -> std::unique_ptr<EventSource> {
 		throw OperationError("cannot listen to kernel uevents: Permission denied");
 	});
 	EXPECT_EQ(r.status, 1);

@@ -31,10 +31,24 @@ TEST(Report, DescribesNonDefaultOptions)
 TEST(Report, TextTable)
 {
 	EXPECT_EQ(format_report_table({sample()}),
-		  "NAME  DEVICE    STATE  HELD  HANGS  RECOVERED  TIMED_OUT  RETRIES  LONGEST  "
-		  "TIMEOUT  INTERVAL  OPTIONS\n"
-		  "ioh0  /dev/sdb  hung   2     1      0          0          4        1500ms   "
-		  "30s      500ms     probe\n");
+		  "NAME  DEVICE    STATE  FLAGS  OPEN  HELD  HANGS  RECOVERED  TIMED_OUT  RETRIES  "
+		  "LONGEST  TIMEOUT  INTERVAL  OPTIONS\n"
+		  "ioh0  /dev/sdb  hung   -      0     2     1      0          0          4        "
+		  "1500ms   30s      500ms     probe\n");
+}
+
+// swap tells the user a device "IS LEFT SUSPENDED"; status must show it.
+TEST(Report, SuspendedReadOnlyAndOpenCount)
+{
+	DeviceReport r = sample();
+	r.info.suspended = true;
+	r.info.read_only = true;
+	r.info.open_count = 3;
+	const std::string table = format_report_table({r});
+	EXPECT_NE(table.find("hung   suspended,read-only  3 "), std::string::npos) << table;
+	const std::string json = format_report_json({r});
+	EXPECT_NE(json.find("\"suspended\":true,\"read_only\":true,\"open_count\":3"),
+		  std::string::npos) << json;
 }
 
 TEST(Report, EmptyTableHasHeaderOnly)
@@ -51,11 +65,11 @@ TEST(Report, Json)
 	r.status.released.reset();
 	EXPECT_EQ(format_report_json({r}),
 		  "{\"version\":1,\"devices\":[{\"name\":\"ioh0\",\"device\":\"/dev/sdb\","
-		  "\"device_number\":\"8:16\",\"offset\":0,\"sectors\":2048,\"state\":\"hung\","
+		  "\"device_number\":\"8:16\",\"offset\":0,\"sectors\":2048,\"state\":\"hung\",\"suspended\":false,\"read_only\":false,\"open_count\":0,"
 		  "\"held\":2,\"hang_events\":1,\"recovered\":0,\"timed_out\":0,\"retries\":4,"
 		  "\"longest_hang_ms\":1500,\"overflowed\":0,\"released\":null,"
 		  "\"timeout_ms\":30000,\"retry_interval_ms\":500,\"retry_on\":[\"ioerr\"],"
-		  "\"probe\":true,\"hold_new_io\":false,\"max_held\":null}]}");
+		  "\"probe\":true,\"hold_new_io\":false,\"max_held\":null,\"not_understood\":[]}]}");
 }
 
 } // namespace

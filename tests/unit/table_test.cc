@@ -102,6 +102,25 @@ TEST(Table, ParsesOptionsInAnyOrder)
 		  parse_params("8:16 0 1 4 max_held 3 hold_new_io probe"));
 }
 
+TEST(Table, LenientParsingKeepsWhatANewerModuleAdded)
+{
+	const IohangParams p = parse_params(
+		"8:16 0 30000 7 probe drain_ms 500 retry_on ioerr,future max_held 4",
+		Parsing::kLenient);
+	EXPECT_TRUE(p.options.probe);
+	EXPECT_EQ(p.options.max_held, 4u);
+	EXPECT_EQ(p.unknown_options, (std::vector<std::string>{"drain_ms", "500", "retry_on",
+								"ioerr,future"}));
+	// A newer module may allow more than this tool knows.
+	EXPECT_EQ(parse_params("8:16 0 172800000", Parsing::kLenient).options.timeout_ms,
+		  172800000u);
+	EXPECT_THROW(parse_params("8:16 0 30000 2 drain_ms 500"), std::invalid_argument);
+	EXPECT_THROW(parse_params("8:16 0 30000 3 drain_ms 500", Parsing::kLenient),
+		     std::invalid_argument);
+	IohangParams rebuilt = p;
+	EXPECT_THROW(build_params(rebuilt), std::invalid_argument);
+}
+
 TEST(Table, RefusesInvalidLines)
 {
 	for (const char *bad : {

@@ -133,12 +133,11 @@ TEST(Uevent, FormatsJson)
 	p["DM_IOHANG_FAILED"] = "4";
 	p["DM_NAME"] = "q\"uote";
 	EXPECT_EQ(format_json(*iohang_event_from(p, kTime)),
-		  "{\"time\":\"2026-11-29T03:30:00.123Z\",\"device\":\"q\\\"uote\","
+		  "{\"version\":1,\"time\":\"2026-11-29T03:30:00.123Z\",\"name\":\"q\\\"uote\","
 		  "\"uuid\":\"IOHANG-test\",\"kernel_name\":\"dm-3\",\"action\":\"fail_all\","
-		  "\"held\":3,\"duration_ms\":null,\"failed\":4,\"requeued\":null}");
+		  "\"state\":null,\"held\":3,\"duration_ms\":null,\"failed\":4,\"requeued\":null}");
 }
 
-#ifdef DM_IOHANG_UEVENT_REQUEUED
 TEST(Uevent, RequeueAfterNoflushSuspend)
 {
 	UeventProperties p = hang_event();
@@ -152,7 +151,25 @@ TEST(Uevent, RequeueAfterNoflushSuspend)
 	const auto env = hook_environment(e);
 	EXPECT_NE(std::find(env.begin(), env.end(), "IOHANG_REQUEUED=5"), env.end());
 }
-#endif
+
+TEST(Uevent, LostAndStateEventsOfTheMonitor)
+{
+	IohangEvent lost;
+	lost.time = kTime;
+	lost.action = kLostAction;
+	EXPECT_EQ(format_text(lost), "2026-11-29T03:30:00.123Z - lost");
+	IohangEvent state;
+	state.time = kTime;
+	state.name = "ioh0";
+	state.action = kStateAction;
+	state.state = "hung";
+	state.held = 2;
+	EXPECT_EQ(format_text(state), "2026-11-29T03:30:00.123Z ioh0 state state=hung held=2");
+	EXPECT_NE(format_json(state).find("\"action\":\"state\",\"state\":\"hung\",\"held\":2"),
+		  std::string::npos) << format_json(state);
+	const auto env = hook_environment(state);
+	EXPECT_NE(std::find(env.begin(), env.end(), "IOHANG_STATE=hung"), env.end());
+}
 
 TEST(Uevent, HookEnvironment)
 {

@@ -13,7 +13,5 @@ int main(int argc, char **argv)
 	const std::vector<std::string> arguments(argv + 1, argv + argc);
 	iohang::LibDevmapper dm;
 	iohang::Context context{dm, iohang::open_libudev_source, std::cout, std::cerr};
-	const int status = iohang::run(arguments, context);
-	std::cout.flush();
-	return status;
+	return iohang::run(arguments, context);
 }

@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-// A subcommand: its name, help text, arguments and code.  Each cli/*.cc
-// file defines one and registers it with a static Action object (the
-// pattern of ceph rbd's Shell::Action).
+// A subcommand: its name, help text, arguments and code (cli/commands.cc
+// lists them all).
 #pragma once
 
 #include <ostream>
-#include <string>
 #include <string_view>
-#include <vector>
 
 #include <boost/program_options.hpp>
 
@@ -26,8 +23,7 @@ struct Context {
 	std::ostream &err;
 };
 
-class Action {
-public:
+struct Action {
 	// options: shown in --help.  hidden + positional: the operands.
 	using GetArguments = void (*)(po::options_description &options,
 				      po::options_description &hidden,
@@ -35,20 +31,11 @@ public:
 	// Throws UsageError or OperationError (core/errors.h) on failure.
 	using Execute = void (*)(const po::variables_map &arguments, Context &context);
 
-	Action(std::string name, std::string operands, std::string summary,
-	       GetArguments get_arguments, Execute execute);
-	Action(const Action &) = delete;
-	Action &operator=(const Action &) = delete;
-
-	// Every registered action, in registration order.
-	static const std::vector<const Action *> &all();
-	static const Action *find(std::string_view name);
-
-	const std::string name;
-	const std::string operands; // e.g. "NAME DEVICE"
-	const std::string summary;
-	const GetArguments get_arguments;
-	const Execute execute;
+	std::string_view name;
+	std::string_view operands; // e.g. "NAME DEVICE"
+	std::string_view summary;
+	GetArguments get_arguments;
+	Execute execute;
 };
 
 } // namespace iohang

@@ -41,6 +41,51 @@ std::vector<std::string> operand_list(const po::variables_map &arguments, const 
 	return arguments[key].as<std::vector<std::string>>();
 }
 
+void add_uuid_selection(po::options_description &options)
+{
+	options.add_options()("uuid,u", po::value<std::string>()->value_name("UUID"),
+			      "select the device by its device-mapper UUID instead of NAME");
+}
+
+void add_name_operand(po::options_description &options, po::options_description &hidden,
+		      po::positional_options_description &positional)
+{
+	hidden.add_options()("name", po::value<std::string>());
+	positional.add("name", 1);
+	add_uuid_selection(options);
+}
+
+std::string selected_name(const po::variables_map &arguments, DeviceMapper &dm)
+{
+	const std::vector<std::string> names = selected_names(arguments, dm);
+	return names.front();
+}
+
+std::vector<std::string> selected_names(const po::variables_map &arguments, DeviceMapper &dm)
+{
+	// Commands take either one NAME ("name") or several ("names").
+	std::vector<std::string> names = operand_list(arguments, "names");
+	if (arguments.count("name"))
+		names.push_back(required_operand(arguments, "name", "NAME"));
+	const auto uuid = string_option(arguments, "uuid");
+	if (uuid && !names.empty())
+		throw UsageError("give NAME or --uuid, not both");
+	if (uuid)
+		return {dm.name_of_uuid(*uuid)};
+	if (names.empty())
+		throw UsageError("missing operand NAME (or --uuid UUID)");
+	return names;
+}
+
+std::string iohang_uuid(const std::string &uuid, const std::string &name)
+{
+	if (uuid.empty())
+		return kUuidPrefix + name;
+	if (uuid.rfind(kUuidPrefix, 0) == 0)
+		return uuid;
+	return kUuidPrefix + uuid;
+}
+
 void check_device_name(const std::string &name)
 {
 	if (name.empty() || name.size() > kMaxDeviceNameLength || name.find('/') != std::string::npos ||
@@ -60,6 +105,16 @@ std::optional<std::uint64_t> duration_option(const po::variables_map &arguments,
 	} catch (const std::invalid_argument &e) {
 		throw UsageError(std::string("--") + option + ": " + e.what());
 	}
+}
+
+std::optional<std::uint64_t> duration_option(const po::variables_map &arguments,
+					     const char *option, DurationProblem problem)
+{
+	const auto ms = duration_option(arguments, option);
+	if (ms)
+		if (const auto why = problem(*ms))
+			throw UsageError(std::string("--") + option + ": " + *why);
+	return ms;
 }
 
 std::optional<std::uint64_t> integer_option(const po::variables_map &arguments,
@@ -106,17 +161,9 @@ IohangParams target_params(const po::variables_map &arguments, const std::string
 	params.device = device;
 	params.offset = integer_option(arguments, "offset", 0, UINT64_MAX).value_or(0);
 	IohangOptions &o = params.options;
-	o.timeout_ms = duration_option(arguments, "timeout").value_or(o.timeout_ms);
-	if (o.timeout_ms > DM_IOHANG_MAX_TIMEOUT_MS)
-		throw UsageError("--timeout: " + format_duration_ms(o.timeout_ms) +
-				 " is above the maximum of " +
-				 format_duration_ms(DM_IOHANG_MAX_TIMEOUT_MS));
-	o.retry_interval_ms =
-		duration_option(arguments, "retry-interval").value_or(o.retry_interval_ms);
-	if (o.retry_interval_ms < 1 || o.retry_interval_ms > DM_IOHANG_MAX_RETRY_INTERVAL_MS)
-		throw UsageError("--retry-interval: expected 1ms to " +
-				 format_duration_ms(DM_IOHANG_MAX_RETRY_INTERVAL_MS) + ", got " +
-				 format_duration_ms(o.retry_interval_ms));
+	o.timeout_ms = duration_option(arguments, "timeout", timeout_problem).value_or(o.timeout_ms);
+	o.retry_interval_ms = duration_option(arguments, "retry-interval", retry_interval_problem)
+				      .value_or(o.retry_interval_ms);
 	if (const auto list = string_option(arguments, "retry-on")) {
 		try {
 			o.retry_on = parse_retry_on(*list);
@@ -139,21 +186,31 @@ std::string checked_params(const IohangParams &params)
 	}
 }
 
-std::optional<IohangDevice> try_read_iohang_device(DeviceMapper &dm, const std::string &name)
+std::uint64_t sectors_after_offset(const BlockDevice &block, const std::string &path,
+				   std::uint64_t offset)
+{
+	if (block.sectors <= offset)
+		throw OperationError(path + " has " + std::to_string(block.sectors) +
+				     " sectors, none left after offset " + std::to_string(offset));
+	return block.sectors - offset;
+}
+
+std::optional<IohangDevice> try_read_iohang_device(DeviceMapper &dm, const std::string &name,
+						   Parsing parsing)
 {
 	const std::vector<TargetLine> table = dm.table(name);
 	if (table.size() != 1 || table.front().type != DM_IOHANG_TARGET_NAME)
 		return std::nullopt;
 	try {
-		return IohangDevice{table.front(), parse_params(table.front().params)};
+		return IohangDevice{table.front(), parse_params(table.front().params, parsing)};
 	} catch (const std::invalid_argument &e) {
 		throw OperationError("cannot read the table of " + name + ": " + e.what());
 	}
 }
 
-IohangDevice read_iohang_device(DeviceMapper &dm, const std::string &name)
+IohangDevice read_iohang_device(DeviceMapper &dm, const std::string &name, Parsing parsing)
 {
-	auto device = try_read_iohang_device(dm, name);
+	auto device = try_read_iohang_device(dm, name, parsing);
 	if (!device)
 		throw OperationError(name + " is not an iohang device (its table is not a single " DM_IOHANG_TARGET_NAME " target)");
 	return std::move(*device);
@@ -169,6 +226,7 @@ DeviceReport make_report(DeviceMapper &dm, const std::string &name, const Iohang
 	report.params = device.params;
 	report.sectors = device.line.length;
 	report.device = dm.describe_device(device.params.device);
+	report.info = dm.info(name);
 	try {
 		report.status = parse_status(status.front().params);
 	} catch (const std::invalid_argument &e) {
@@ -189,9 +247,9 @@ void in_context(const std::string &what, const std::function<void()> &fn)
 void send_message_action(const po::variables_map &arguments, Context &context,
 			 const char *command, const char *message)
 {
-	const std::string name = required_operand(arguments, "name", "NAME");
+	const std::string name = selected_name(arguments, context.dm);
 	in_context(std::string(command) + " " + name, [&] {
-		read_iohang_device(context.dm, name);
+		read_iohang_device(context.dm, name, Parsing::kLenient);
 		context.dm.message(name, message);
 	});
 }

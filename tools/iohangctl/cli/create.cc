@@ -2,6 +2,7 @@
 // iohangctl create NAME DEVICE [options]
 #include <algorithm>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/errors.h"
 #include "dm-iohang.h"
@@ -15,7 +16,8 @@ void get_arguments(po::options_description &options, po::options_description &hi
 	positional.add("name", 1).add("device", 1);
 	add_target_options(options);
 	options.add_options()
-		("uuid", po::value<std::string>()->value_name("UUID"), "device-mapper UUID of the new device")
+		("uuid", po::value<std::string>()->value_name("UUID"),
+		 "device-mapper UUID of the new device, IOHANG- added if missing (default IOHANG-NAME)")
 		("read-only", po::bool_switch(), "create a read-only device");
 }
 
@@ -24,13 +26,13 @@ void execute(const po::variables_map &arguments, Context &context)
 	const std::string name = required_operand(arguments, "name", "NAME");
 	const std::string device = required_operand(arguments, "device", "DEVICE");
 	check_device_name(name);
-	const IohangParams params = target_params(arguments, device);
-	const std::string params_text = checked_params(params);
+	IohangParams params = target_params(arguments, device);
+	checked_params(params);
 
 	CreateRequest request;
 	request.name = name;
-	if (arguments.count("uuid"))
-		request.uuid = arguments["uuid"].as<std::string>();
+	request.uuid = iohang_uuid(
+		arguments.count("uuid") ? arguments["uuid"].as<std::string>() : std::string(), name);
 	request.read_only = arguments["read-only"].as<bool>();
 
 	in_context("create " + name, [&] {
@@ -39,18 +41,12 @@ void execute(const po::variables_map &arguments, Context &context)
 		if (std::find(existing.begin(), existing.end(), name) != existing.end())
 			throw OperationError("a device-mapper device named '" + name +
 					     "' exists already");
-		const std::uint64_t sectors = context.dm.device_sectors(device);
-		if (sectors <= params.offset)
-			throw OperationError(device + " has " + std::to_string(sectors) +
-					     " sectors, none left after offset " +
-					     std::to_string(params.offset));
-		request.table = {{0, sectors - params.offset, DM_IOHANG_TARGET_NAME, params_text}};
+		const BlockDevice block = context.dm.block_device(device);
+		const std::uint64_t sectors = sectors_after_offset(block, device, params.offset);
+		params.device = block.number;
+		request.table = {{0, sectors, DM_IOHANG_TARGET_NAME, checked_params(params)}};
 		context.dm.create(request);
 	});
 }
-
-const Action action("create", "NAME DEVICE",
-		    "Create the iohang device NAME over DEVICE, the size of DEVICE.",
-		    get_arguments, execute);
 
 } // namespace iohang::action::create

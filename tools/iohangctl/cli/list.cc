@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/errors.h"
 
@@ -14,7 +15,7 @@ std::vector<DeviceReport> report_all_iohang_devices(DeviceMapper &dm)
 	std::vector<DeviceReport> reports;
 	for (const auto &name : dm.list()) {
 		try {
-			const auto device = try_read_iohang_device(dm, name);
+			const auto device = try_read_iohang_device(dm, name, Parsing::kLenient);
 			if (device)
 				reports.push_back(make_report(dm, name, *device));
 		} catch (const OperationError &) {
@@ -27,8 +28,18 @@ std::vector<DeviceReport> report_all_iohang_devices(DeviceMapper &dm)
 	return reports;
 }
 
-void print_reports(const std::vector<DeviceReport> &reports, bool json, std::ostream &out)
+void print_reports(const std::vector<DeviceReport> &reports, bool json, std::ostream &out,
+		   std::ostream &err)
 {
+	for (const auto &report : reports) {
+		const std::vector<std::string> unknown = not_understood(report);
+		if (unknown.empty())
+			continue;
+		err << "iohangctl: " << report.name << ": not understood (a newer dm-iohang module?): ";
+		for (std::size_t i = 0; i < unknown.size(); ++i)
+			err << (i ? ", " : "") << unknown[i];
+		err << "\n";
+	}
 	if (json)
 		out << format_report_json(reports) << "\n";
 	else
@@ -46,11 +57,8 @@ void get_arguments(po::options_description &options, po::options_description &,
 void execute(const po::variables_map &arguments, Context &context)
 {
 	print_reports(report_all_iohang_devices(context.dm), arguments["json"].as<bool>(),
-		      context.out);
+		      context.out, context.err);
 }
-
-const Action action("list", "", "List iohang devices with their state and settings.",
-		    get_arguments, execute);
 
 } // namespace action::list
 } // namespace iohang

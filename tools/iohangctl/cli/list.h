@@ -13,6 +13,9 @@ namespace iohang {
 // Every device whose table is a single iohang target, in list order.
 std::vector<DeviceReport> report_all_iohang_devices(DeviceMapper &dm);
 
-void print_reports(const std::vector<DeviceReport> &reports, bool json, std::ostream &out);
+// Also notes on err what a newer module printed that this tool did not
+// understand.
+void print_reports(const std::vector<DeviceReport> &reports, bool json, std::ostream &out,
+		   std::ostream &err);
 
 } // namespace iohang

@@ -2,6 +2,7 @@
 // iohangctl remove NAME... [--force]
 #include <iostream>
 
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/errors.h"
 #include "dm-iohang.h"
@@ -16,13 +17,12 @@ void get_arguments(po::options_description &options, po::options_description &hi
 	options.add_options()("force,f", po::bool_switch(),
 			      "fail held I/O first (message " DM_IOHANG_MSG_FAIL_ALL
 			      "), so that a hung device can be removed");
+	add_uuid_selection(options);
 }
 
 void execute(const po::variables_map &arguments, Context &context)
 {
-	const std::vector<std::string> names = operand_list(arguments, "names");
-	if (names.empty())
-		throw UsageError("missing operand NAME");
+	const std::vector<std::string> names = selected_names(arguments, context.dm);
 	const bool force = arguments["force"].as<bool>();
 
 	// Goes on with the other names after a failure, reporting each one.
@@ -30,7 +30,7 @@ void execute(const po::variables_map &arguments, Context &context)
 	for (const auto &name : names) {
 		try {
 			in_context("remove " + name, [&] {
-				read_iohang_device(context.dm, name);
+				read_iohang_device(context.dm, name, Parsing::kLenient);
 				if (force)
 					context.dm.message(name, DM_IOHANG_MSG_FAIL_ALL);
 				context.dm.remove(name);
@@ -46,9 +46,5 @@ void execute(const po::variables_map &arguments, Context &context)
 		throw OperationError("remove: " + std::to_string(failed) + " of " +
 				     std::to_string(names.size()) + " devices not removed");
 }
-
-const Action action("remove", "NAME...",
-		    "Remove iohang devices; with --force, fail their held I/O first.",
-		    get_arguments, execute);
 
 } // namespace iohang::action::remove

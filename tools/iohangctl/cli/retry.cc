@@ -1,22 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl retry NAME
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "dm-iohang.h"
 
 namespace iohang::action::retry {
 
-void get_arguments(po::options_description &, po::options_description &hidden,
+void get_arguments(po::options_description &options, po::options_description &hidden,
 		   po::positional_options_description &positional)
 {
-	hidden.add_options()("name", po::value<std::string>());
-	positional.add("name", 1);
+	add_name_operand(options, hidden, positional);
 }
 
 void execute(const po::variables_map &arguments, Context &context)
 {
 	send_message_action(arguments, context, "retry", DM_IOHANG_MSG_RETRY_NOW);
 }
-
-const Action action("retry", "NAME", "Retry held I/O now instead of at the next interval.", get_arguments, execute);
 
 } // namespace iohang::action::retry

@@ -13,6 +13,7 @@ namespace iohang {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1; // the operation failed
 constexpr int kExitUsage = 2;   // the command line was wrong
+constexpr int kExitTimeout = 124; // wait: the state was not reached in time
 
 // arguments: argv without argv[0].  Returns the exit status.
 int run(const std::vector<std::string> &arguments, Context &context);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// iohangctl set NAME [--timeout T] [--retry-interval T]
+// iohangctl set NAME [--timeout T] [--retry-interval T]: both or neither.
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/duration.h"
 #include "core/errors.h"
@@ -10,8 +11,7 @@ namespace iohang::action::set {
 void get_arguments(po::options_description &options, po::options_description &hidden,
 		   po::positional_options_description &positional)
 {
-	hidden.add_options()("name", po::value<std::string>());
-	positional.add("name", 1);
+	add_name_operand(options, hidden, positional);
 	options.add_options()
 		("timeout", po::value<std::string>()->value_name("DURATION"),
 		 "new hold timeout (0 disables holding)")
@@ -21,33 +21,41 @@ void get_arguments(po::options_description &options, po::options_description &hi
 
 void execute(const po::variables_map &arguments, Context &context)
 {
-	const std::string name = required_operand(arguments, "name", "NAME");
-	const auto timeout = duration_option(arguments, "timeout");
-	const auto interval = duration_option(arguments, "retry-interval");
+	const std::string name = selected_name(arguments, context.dm);
+	const auto timeout = duration_option(arguments, "timeout", timeout_problem);
+	const auto interval = duration_option(arguments, "retry-interval", retry_interval_problem);
 	if (!timeout && !interval)
 		throw UsageError("nothing to set (expected --timeout and/or --retry-interval)");
-	if (timeout && *timeout > DM_IOHANG_MAX_TIMEOUT_MS)
-		throw UsageError("--timeout: " + format_duration_ms(*timeout) +
-				 " is above the maximum of " +
-				 format_duration_ms(DM_IOHANG_MAX_TIMEOUT_MS));
-	if (interval && (*interval < 1 || *interval > DM_IOHANG_MAX_RETRY_INTERVAL_MS))
-		throw UsageError("--retry-interval: expected 1ms to " +
-				 format_duration_ms(DM_IOHANG_MAX_RETRY_INTERVAL_MS) + ", got " +
-				 format_duration_ms(*interval));
 
 	in_context("set " + name, [&] {
-		read_iohang_device(context.dm, name);
+		const IohangDevice device = read_iohang_device(context.dm, name, Parsing::kStrict);
+		const auto set_timeout = [&](std::uint64_t ms) {
+			context.dm.message(name, DM_IOHANG_MSG_SET_TIMEOUT " " + std::to_string(ms));
+		};
 		if (timeout)
-			context.dm.message(name, std::string(DM_IOHANG_MSG_SET_TIMEOUT " ") +
-							 std::to_string(*timeout));
-		if (interval)
-			context.dm.message(name,
-					   std::string(DM_IOHANG_MSG_SET_RETRY_INTERVAL " ") +
-						   std::to_string(*interval));
+			set_timeout(*timeout);
+		if (!interval)
+			return;
+		try {
+			context.dm.message(name, DM_IOHANG_MSG_SET_RETRY_INTERVAL " " +
+							 std::to_string(*interval));
+		} catch (const OperationError &e) {
+			if (!timeout)
+				throw;
+			// Both or neither: the timeout goes back to what it was.
+			const std::uint64_t old_timeout = device.params.options.timeout_ms;
+			try {
+				set_timeout(old_timeout);
+			} catch (const OperationError &restore) {
+				throw OperationError(std::string(e.what()) +
+						     "; the new timeout stays, since putting back " +
+						     format_duration_ms(old_timeout) +
+						     " failed too: " + restore.what());
+			}
+			throw OperationError(std::string(e.what()) + "; the timeout is back at " +
+					     format_duration_ms(old_timeout));
+		}
 	});
 }
-
-const Action action("set", "NAME", "Change the timeout or retry interval of a running device.",
-		    get_arguments, execute);
 
 } // namespace iohang::action::set

@@ -4,6 +4,7 @@
 // Reload with the same options on NEW_DEVICE, suspend without flushing so
 // that held I/O is requeued rather than waited for, and resume: the held
 // I/O then completes on the new device.
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/errors.h"
 #include "dm-iohang.h"
@@ -28,9 +29,10 @@ void execute(const po::variables_map &arguments, Context &context)
 	DeviceMapper &dm = context.dm;
 
 	in_context("swap " + name, [&] {
-		const IohangDevice current = read_iohang_device(dm, name);
+		const IohangDevice current = read_iohang_device(dm, name, Parsing::kStrict);
 		const std::uint64_t needed = current.line.length;
-		const std::uint64_t available = dm.device_sectors(new_device);
+		const BlockDevice block = dm.block_device(new_device);
+		const std::uint64_t available = block.sectors;
 		if (available < offset || available - offset < needed)
 			throw OperationError(new_device + " is too small: the mapping needs " +
 					     std::to_string(needed) + " sectors after offset " +
@@ -40,7 +42,7 @@ void execute(const po::variables_map &arguments, Context &context)
 		// The table from the kernel carries the current timeout and
 		// interval, so run-time changes survive the swap.
 		IohangParams params = current.params;
-		params.device = new_device;
+		params.device = block.number;
 		params.offset = offset;
 		TargetLine line = current.line;
 		line.params = checked_params(params);
@@ -66,9 +68,5 @@ void execute(const po::variables_map &arguments, Context &context)
 		}
 	});
 }
-
-const Action action("swap", "NAME NEW_DEVICE",
-		    "Move NAME onto NEW_DEVICE; I/O held at that moment completes there.",
-		    get_arguments, execute);
 
 } // namespace iohang::action::swap

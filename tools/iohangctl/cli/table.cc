@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // iohangctl table DEVICE [options]
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "core/errors.h"
 
@@ -16,20 +17,14 @@ void get_arguments(po::options_description &options, po::options_description &hi
 void execute(const po::variables_map &arguments, Context &context)
 {
 	const std::string device = required_operand(arguments, "device", "DEVICE");
-	const IohangParams params = target_params(arguments, device);
+	IohangParams params = target_params(arguments, device);
 	checked_params(params);
 	in_context("table " + device, [&] {
-		const std::uint64_t sectors = context.dm.device_sectors(device);
-		if (sectors <= params.offset)
-			throw OperationError(device + " has " + std::to_string(sectors) +
-					     " sectors, none left after offset " +
-					     std::to_string(params.offset));
-		context.out << build_table_line(sectors - params.offset, params) << "\n";
+		const BlockDevice block = context.dm.block_device(device);
+		const std::uint64_t sectors = sectors_after_offset(block, device, params.offset);
+		params.device = block.number;
+		context.out << build_table_line(sectors, params) << "\n";
 	});
 }
-
-const Action action("table", "DEVICE",
-		    "Print the table line for 'dmsetup create' over DEVICE.", get_arguments,
-		    execute);
 
 } // namespace iohang::action::table

@@ -116,6 +116,15 @@ std::uint64_t parse_duration_ms(std::string_view text)
 	return ms;
 }
 
+std::optional<std::string> duration_range_problem(std::uint64_t ms, std::uint64_t min,
+						  std::uint64_t max)
+{
+	if (ms >= min && ms <= max)
+		return std::nullopt;
+	return "expected " + format_duration_ms(min) + " to " + format_duration_ms(max) +
+	       ", got " + format_duration_ms(ms);
+}
+
 std::string format_duration_ms(std::uint64_t ms)
 {
 	if (ms == 0)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,10 @@ namespace iohang {
 // Fractions must come out as whole milliseconds ("1.5s" yes, "0.5ms" no).
 // Throws std::invalid_argument whose message says what was expected.
 std::uint64_t parse_duration_ms(std::string_view text);
+
+// "expected 1ms to 1h, got 2h" when ms is outside min..max, else nullopt.
+std::optional<std::string> duration_range_problem(std::uint64_t ms, std::uint64_t min,
+						  std::uint64_t max);
 
 // The shortest exact spelling: 60000 -> "1m", 1500 -> "1500ms", 0 -> "0s".
 std::string format_duration_ms(std::uint64_t ms);

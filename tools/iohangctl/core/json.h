@@ -10,6 +10,11 @@
 
 namespace iohang {
 
+// The "version" of every JSON object iohangctl prints (list, status and
+// monitor events).  Bumped only for incompatible changes; new keys may
+// appear at any time.
+constexpr std::uint64_t kJsonSchemaVersion = 1;
+
 // Quotes and escapes text as a JSON string.  Control characters become
 // \n, \t, ... or \u00XX; bytes that are not valid UTF-8 become U+FFFD,
 // because names from the kernel are arbitrary bytes and JSON must be UTF-8.

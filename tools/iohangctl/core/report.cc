@@ -9,26 +9,42 @@
 namespace iohang {
 namespace {
 
-// Bumped only for incompatible changes; new keys may appear at any time.
-constexpr std::uint64_t kJsonSchemaVersion = 1;
-
-std::vector<std::string> retry_on_list(unsigned statuses)
+// "suspended,read-only", or "-": what device-mapper holds over the target.
+std::string flags(const DeviceInfo &info)
 {
-	std::vector<std::string> out;
-	const std::string joined = format_retry_on(statuses);
-	std::size_t pos = 0;
-	while (pos <= joined.size()) {
-		std::size_t end = joined.find(',', pos);
-		if (end == std::string::npos)
-			end = joined.size();
-		if (end > pos)
-			out.push_back(joined.substr(pos, end - pos));
-		pos = end + 1;
-	}
+	std::string out;
+	if (info.suspended)
+		out = "suspended";
+	if (info.read_only)
+		out += std::string(out.empty() ? "" : ",") + "read-only";
+	return out.empty() ? "-" : out;
+}
+
+// The known options, then a newer module's words as they came.
+std::string options_column(const IohangParams &params)
+{
+	std::string out = describe_options(params.options);
+	if (!params.unknown_options.empty() && out == "-")
+		out.clear();
+	for (const auto &word : params.unknown_options)
+		out += (out.empty() ? "" : " ") + word;
 	return out;
 }
 
 } // namespace
+
+std::vector<std::string> not_understood(const DeviceReport &report)
+{
+	std::vector<std::string> out = report.status.not_understood;
+	const auto &words = report.params.unknown_options;
+	if (!words.empty()) {
+		std::string joined;
+		for (const auto &word : words)
+			joined += (joined.empty() ? "" : " ") + word;
+		out.push_back("table options '" + joined + "'");
+	}
+	return out;
+}
 
 std::string describe_options(const IohangOptions &o)
 {
@@ -52,18 +68,18 @@ std::string describe_options(const IohangOptions &o)
 std::string format_report_table(const std::vector<DeviceReport> &reports)
 {
 	std::vector<std::vector<std::string>> rows = {
-		{"NAME", "DEVICE", "STATE", "HELD", "HANGS", "RECOVERED", "TIMED_OUT",
+		{"NAME", "DEVICE", "STATE", "FLAGS", "OPEN", "HELD", "HANGS", "RECOVERED", "TIMED_OUT",
 		 "RETRIES", "LONGEST", "TIMEOUT", "INTERVAL", "OPTIONS"},
 	};
 	for (const auto &r : reports) {
 		const IohangStatus &s = r.status;
 		const IohangOptions &o = r.params.options;
-		rows.push_back({r.name, r.device, std::string(to_string(s.state)),
-				std::to_string(s.held), std::to_string(s.hang_events),
+		rows.push_back({r.name, r.device, std::string(to_string(s.state)), flags(r.info),
+				std::to_string(r.info.open_count), std::to_string(s.held), std::to_string(s.hang_events),
 				std::to_string(s.recovered), std::to_string(s.timed_out),
 				std::to_string(s.retries), format_duration_ms(s.longest_hang_ms),
 				format_duration_ms(o.timeout_ms),
-				format_duration_ms(o.retry_interval_ms), describe_options(o)});
+				format_duration_ms(o.retry_interval_ms), options_column(r.params)});
 	}
 	std::vector<std::size_t> widths(rows.front().size(), 0);
 	for (const auto &row : rows)
@@ -97,6 +113,9 @@ std::string format_report_json(const std::vector<DeviceReport> &reports)
 			.field("offset", r.params.offset)
 			.field("sectors", r.sectors)
 			.field("state", to_string(s.state))
+			.field("suspended", r.info.suspended)
+			.field("read_only", r.info.read_only)
+			.field("open_count", std::uint64_t{r.info.open_count})
 			.field("held", s.held)
 			.field("hang_events", s.hang_events)
 			.field("recovered", s.recovered)
@@ -109,13 +128,17 @@ std::string format_report_json(const std::vector<DeviceReport> &reports)
 			.field("retry_interval_ms", o.retry_interval_ms)
 			.key("retry_on")
 			.begin_array();
-		for (const auto &status : retry_on_list(o.retry_on))
+		for (const std::string_view status : retry_on_names(o.retry_on))
 			json.value(status);
 		json.end_array()
 			.field("probe", o.probe)
 			.field("hold_new_io", o.hold_new_io)
 			.field("max_held", o.max_held)
-			.end_object();
+			.key("not_understood")
+			.begin_array();
+		for (const auto &what : not_understood(r))
+			json.value(what);
+		json.end_array().end_object();
 	}
 	json.end_array().end_object();
 	return json.str();

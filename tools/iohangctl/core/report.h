@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "dm/device_mapper.h"
 #include "core/table.h"
 
 namespace iohang {
@@ -18,7 +19,12 @@ struct DeviceReport {
 	std::uint64_t sectors = 0; // length of the mapping
 	IohangParams params;      // params.device is "major:minor"
 	IohangStatus status;
+	DeviceInfo info;
 };
+
+// What this tool could not interpret in the device's table and status,
+// e.g. {"state 'draining'", "table options 'drain_ms 5'"}.
+std::vector<std::string> not_understood(const DeviceReport &report);
 
 // "retry_on=ioerr,transport probe max_held=8", or "-" when all default.
 std::string describe_options(const IohangOptions &options);

@@ -19,8 +19,18 @@ std::string_view to_string(HangState state)
 		return DM_IOHANG_STATE_HUNG;
 	case HangState::kDisabled:
 		return DM_IOHANG_STATE_DISABLED;
+	case HangState::kUnknown:
+		break;
 	}
-	return "?";
+	return "unknown";
+}
+
+std::optional<HangState> parse_state(std::string_view word)
+{
+	for (HangState state : {HangState::kOk, HangState::kHung, HangState::kDisabled})
+		if (word == to_string(state))
+			return state;
+	return std::nullopt;
 }
 
 IohangStatus parse_status(std::string_view line)
@@ -33,16 +43,9 @@ IohangStatus parse_status(std::string_view line)
 
 	IohangStatus s;
 	const std::string &state = f[DM_IOHANG_FIELD_STATE];
-	if (state == DM_IOHANG_STATE_OK)
-		s.state = HangState::kOk;
-	else if (state == DM_IOHANG_STATE_HUNG)
-		s.state = HangState::kHung;
-	else if (state == DM_IOHANG_STATE_DISABLED)
-		s.state = HangState::kDisabled;
-	else
-		throw std::invalid_argument("unknown state '" + state + "' in status line (expected "
-					    DM_IOHANG_STATE_OK ", " DM_IOHANG_STATE_HUNG " or "
-					    DM_IOHANG_STATE_DISABLED ")");
+	s.state = parse_state(state).value_or(HangState::kUnknown);
+	if (s.state == HangState::kUnknown)
+		s.not_understood.push_back("state '" + state + "'");
 
 	auto field = [&](std::size_t index) {
 		try {

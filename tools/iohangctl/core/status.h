@@ -6,12 +6,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace iohang {
 
-enum class HangState { kOk, kHung, kDisabled };
+// kUnknown: a state word of a newer module, kept in not_understood.
+enum class HangState { kOk, kHung, kDisabled, kUnknown };
 
 std::string_view to_string(HangState state);
+// "ok", "hung", "disabled"; nullopt for any other word.
+std::optional<HangState> parse_state(std::string_view word);
 
 struct IohangStatus {
 	HangState state = HangState::kOk;
@@ -24,11 +28,15 @@ struct IohangStatus {
 	// Absent when an older kernel printed only the first seven fields.
 	std::optional<std::uint64_t> overflowed;
 	std::optional<std::uint64_t> released;
+	// What a newer module printed that this tool cannot interpret, e.g.
+	// "state 'draining'", for the user to see.
+	std::vector<std::string> not_understood;
 };
 
 // Accepts DM_IOHANG_INFO_MIN_FIELDS or more fields and ignores fields
-// after the ones this version knows (later kernels append).  Throws
-// std::invalid_argument saying what is wrong.
+// after the ones this version knows (later kernels append, as
+// include/dm-iohang.h promises).  An unknown state word is kUnknown, not an
+// error.  Throws std::invalid_argument when the line is malformed.
 IohangStatus parse_status(std::string_view line);
 
 } // namespace iohang

@@ -65,15 +65,22 @@ unsigned parse_retry_on(std::string_view list)
 	}
 }
 
+std::vector<std::string_view> retry_on_names(unsigned statuses)
+{
+	std::vector<std::string_view> names;
+	for (const auto &[status, bit] : kStatuses)
+		if (statuses & bit)
+			names.push_back(status);
+	return names;
+}
+
 std::string format_retry_on(unsigned statuses)
 {
 	std::string out;
-	for (const auto &[status, bit] : kStatuses) {
-		if (!(statuses & bit))
-			continue;
+	for (const std::string_view name : retry_on_names(statuses)) {
 		if (!out.empty())
 			out += DM_IOHANG_RETRY_ON_SEPARATOR;
-		out += status;
+		out += name;
 	}
 	return out;
 }
@@ -87,21 +94,29 @@ bool IohangOptions::operator==(const IohangOptions &o) const
 
 bool IohangParams::operator==(const IohangParams &o) const
 {
-	return device == o.device && offset == o.offset && options == o.options;
+	return device == o.device && offset == o.offset && options == o.options &&
+	       unknown_options == o.unknown_options;
+}
+
+std::optional<std::string> timeout_problem(std::uint64_t ms)
+{
+	if (ms <= DM_IOHANG_MAX_TIMEOUT_MS)
+		return std::nullopt;
+	return format_duration_ms(ms) + " is above the maximum of " +
+	       format_duration_ms(DM_IOHANG_MAX_TIMEOUT_MS);
+}
+
+std::optional<std::string> retry_interval_problem(std::uint64_t ms)
+{
+	return duration_range_problem(ms, 1, DM_IOHANG_MAX_RETRY_INTERVAL_MS);
 }
 
 void validate(const IohangOptions &options)
 {
-	if (options.timeout_ms > DM_IOHANG_MAX_TIMEOUT_MS)
-		throw std::invalid_argument("timeout " + format_duration_ms(options.timeout_ms) +
-					    " is above the maximum of " +
-					    format_duration_ms(DM_IOHANG_MAX_TIMEOUT_MS));
-	if (options.retry_interval_ms < 1 ||
-	    options.retry_interval_ms > DM_IOHANG_MAX_RETRY_INTERVAL_MS)
-		throw std::invalid_argument("retry interval " +
-					    format_duration_ms(options.retry_interval_ms) +
-					    " is outside 1ms.." +
-					    format_duration_ms(DM_IOHANG_MAX_RETRY_INTERVAL_MS));
+	if (const auto why = timeout_problem(options.timeout_ms))
+		throw std::invalid_argument("timeout " + *why);
+	if (const auto why = retry_interval_problem(options.retry_interval_ms))
+		throw std::invalid_argument("retry interval: " + *why);
 	if (options.retry_on == 0 || (options.retry_on & ~kAllStatuses))
 		throw std::invalid_argument("retry_on must name at least one known status");
 	if (options.max_held &&
@@ -117,6 +132,9 @@ std::string build_params(const IohangParams &params)
 	    params.device.find_first_of(" \t\n") != std::string::npos)
 		throw std::invalid_argument("device '" + params.device +
 					    "' must be a non-empty path without spaces");
+	if (!params.unknown_options.empty())
+		throw std::invalid_argument("unknown option '" + params.unknown_options.front() +
+					    "'");
 	validate(params.options);
 
 	const IohangOptions &o = params.options;
@@ -154,7 +172,7 @@ std::string build_table_line(std::uint64_t sectors, const IohangParams &params)
 	       build_params(params);
 }
 
-IohangParams parse_params(std::string_view text)
+IohangParams parse_params(std::string_view text, Parsing parsing)
 {
 	const std::vector<std::string> words = split_words(text);
 	if (words.size() < 3)
@@ -192,7 +210,15 @@ IohangParams parse_params(std::string_view text)
 				o.retry_interval_ms = number(argument(), word);
 			} else if (word == DM_IOHANG_OPT_RETRY_ON) {
 				once(seen_retry_on);
-				o.retry_on = parse_retry_on(argument());
+				const std::string &list = argument();
+				try {
+					o.retry_on = parse_retry_on(list);
+				} catch (const std::invalid_argument &) {
+					if (parsing == Parsing::kStrict)
+						throw;
+					params.unknown_options.insert(params.unknown_options.end(),
+								      {word, list});
+				}
 			} else if (word == DM_IOHANG_OPT_PROBE) {
 				o.probe = true;
 			} else if (word == DM_IOHANG_OPT_HOLD_NEW_IO) {
@@ -200,12 +226,15 @@ IohangParams parse_params(std::string_view text)
 			} else if (word == DM_IOHANG_OPT_MAX_HELD) {
 				once(seen_max_held);
 				o.max_held = number(argument(), word);
+			} else if (parsing == Parsing::kLenient) {
+				params.unknown_options.push_back(word);
 			} else {
 				throw std::invalid_argument("unknown option '" + word + "'");
 			}
 		}
 	}
-	validate(params.options);
+	if (parsing == Parsing::kStrict)
+		validate(params.options);
 	return params;
 }
 

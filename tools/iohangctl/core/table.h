@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dm-iohang.h"
 
@@ -26,6 +27,8 @@ constexpr unsigned kRetryDefault = kRetryIoerr;
 // "ioerr,transport" -> bits.  Throws std::invalid_argument on an unknown,
 // empty or repeated name.
 unsigned parse_retry_on(std::string_view list);
+// Bits -> {"ioerr", "transport"} in canonical order.
+std::vector<std::string_view> retry_on_names(unsigned statuses);
 // Bits -> "ioerr,transport" in canonical order.
 std::string format_retry_on(unsigned statuses);
 
@@ -46,24 +49,38 @@ struct IohangParams {
 	std::string device; // a path, or "major:minor" as the kernel prints it
 	std::uint64_t offset = 0; // sectors
 	IohangOptions options;
+	// Option words of a newer module, kept by Parsing::kLenient.
+	std::vector<std::string> unknown_options;
 
 	bool operator==(const IohangParams &) const;
 	bool operator!=(const IohangParams &o) const { return !(*this == o); }
 };
+
+// Why the kernel would refuse this timeout or retry interval ("25h is
+// above the maximum of 24h"), or nullopt when it would not.
+std::optional<std::string> timeout_problem(std::uint64_t ms);
+std::optional<std::string> retry_interval_problem(std::uint64_t ms);
 
 // Throws std::invalid_argument when a value is outside what the kernel
 // accepts, naming the limit.
 void validate(const IohangOptions &options);
 
 // Canonical parameter string, the same form the kernel's TABLE status
-// prints: options equal to their defaults are left out.
+// prints: options equal to their defaults are left out.  Refuses params
+// with unknown_options: their meaning, so their place, is unknown.
 std::string build_params(const IohangParams &params);
 
 // "0 <sectors> iohang <params>", a line for `dmsetup create`.
 std::string build_table_line(std::uint64_t sectors, const IohangParams &params);
 
+// kStrict: for a table the tool writes back (swap): anything unknown or
+// out of this tool's limits is refused.  kLenient: for display: option
+// words of a newer module are kept in unknown_options and limits are the
+// kernel's business.
+enum class Parsing { kStrict, kLenient };
+
 // Reads parameters in any option order (as the constructor does).  Throws
 // std::invalid_argument saying what is wrong.
-IohangParams parse_params(std::string_view text);
+IohangParams parse_params(std::string_view text, Parsing parsing = Parsing::kStrict);
 
 } // namespace iohang

@@ -65,10 +65,7 @@ std::optional<IohangEvent> iohang_event_from(const UeventProperties &properties,
 	event.held = number(properties, DM_IOHANG_UEVENT_HELD);
 	event.duration_ms = number(properties, DM_IOHANG_UEVENT_DURATION_MS);
 	event.failed = number(properties, DM_IOHANG_UEVENT_FAILED);
-#ifdef DM_IOHANG_UEVENT_REQUEUED
-	// Newer kernels (IOHANG_REQUEUE after a noflush suspend) add this.
 	event.requeued = number(properties, DM_IOHANG_UEVENT_REQUEUED);
-#endif
 	return event;
 }
 
@@ -103,8 +100,12 @@ std::string format_text(const IohangEvent &event)
 	// break the line, so such a name is shown JSON-quoted.
 	const bool plain = !event.name.empty() &&
 			   event.name.find_first_of(" \t\n\r\"\\") == std::string::npos;
-	std::string line = format_time(event.time) + " " +
-			   (plain ? event.name : json_quote(event.name)) + " " + event.action;
+	const std::string name = event.name.empty() && event.action == kLostAction
+					 ? "-"
+					 : plain ? event.name : json_quote(event.name);
+	std::string line = format_time(event.time) + " " + name + " " + event.action;
+	if (event.state)
+		line += " state=" + *event.state;
 	if (event.held)
 		line += " held=" + std::to_string(*event.held);
 	if (event.duration_ms)
@@ -120,11 +121,13 @@ std::string format_json(const IohangEvent &event)
 {
 	JsonWriter json;
 	json.begin_object()
+		.field("version", kJsonSchemaVersion)
 		.field("time", format_time(event.time))
-		.field("device", event.name)
+		.field("name", event.name)
 		.field("uuid", event.uuid)
 		.field("kernel_name", event.kernel_name)
 		.field("action", event.action)
+		.field("state", event.state)
 		.field("held", event.held)
 		.field("duration_ms", event.duration_ms)
 		.field("failed", event.failed)
@@ -141,6 +144,8 @@ std::vector<std::string> hook_environment(const IohangEvent &event)
 		"IOHANG_UUID=" + event.uuid,
 		"IOHANG_TIME=" + format_time(event.time),
 	};
+	if (event.state)
+		env.push_back("IOHANG_STATE=" + *event.state);
 	if (event.held)
 		env.push_back("IOHANG_HELD=" + std::to_string(*event.held));
 	if (event.duration_ms)

@@ -25,7 +25,14 @@ struct IohangEvent {
 	std::optional<std::uint64_t> duration_ms;
 	std::optional<std::uint64_t> failed;
 	std::optional<std::uint64_t> requeued; // bios handed back by a noflush suspend
+	std::optional<std::string> state;      // "state" events: the status re-read
 };
+
+// Not from the kernel: the monitor's own events after the kernel dropped
+// uevents.  kLostAction first (no device), then one kStateAction per iohang
+// device with its state and held count as read from its status.
+constexpr std::string_view kLostAction = "lost";
+constexpr std::string_view kStateAction = "state";
 
 // The event if these properties carry DM_TARGET=iohang and a DM_ACTION of
 // the form IOHANG_<WORD>, else nullopt.  Unknown future actions pass
@@ -40,7 +47,8 @@ bool event_matches(const IohangEvent &event, const std::vector<std::string> &nam
 // "2026-11-29T03:30:00.123Z" (UTC, milliseconds).
 std::string format_time(std::chrono::system_clock::time_point time);
 
-// "<time> <name> <action> held=<n> [duration_ms=<n>] [failed=<n>] [requeued=<n>]"
+// "<time> <name> <action> [state=<s>] held=<n> [duration_ms=<n>] [failed=<n>]
+// [requeued=<n>]"; the name is "-" for an event of no device.
 std::string format_text(const IohangEvent &event);
 
 // One JSON object on one line (schema in iohangctl(8)).

@@ -24,6 +24,20 @@ struct TargetLine {
 	}
 };
 
+struct BlockDevice {
+	std::uint64_t sectors = 0; // 512-byte sectors
+	std::string number;        // "major:minor", for tables
+};
+
+// What device-mapper itself says of a device (DM_DEVICE_INFO).
+struct DeviceInfo {
+	bool suspended = false;
+	bool read_only = false;
+	std::uint32_t open_count = 0;
+	std::string uuid; // empty: none
+	std::string number; // "major:minor" of the dm device
+};
+
 struct CreateRequest {
 	std::string name;
 	std::string uuid; // empty: none
@@ -34,6 +48,12 @@ struct CreateRequest {
 class DeviceMapper {
 public:
 	virtual ~DeviceMapper() = default;
+
+	// Show the library's own messages on stderr (iohangctl -v).
+	virtual void set_verbose(bool on) = 0;
+	// Off: do not wait for udev, create nodes directly (--noudevsync, for
+	// a udev that is stuck).
+	virtual void set_udev_sync(bool on) = 0;
 
 	// Creates, loads and resumes the device, then waits until its node
 	// exists (udev cookie, or libdevmapper's own node creation).
@@ -51,10 +71,13 @@ public:
 	// The live table (DM_DEVICE_TABLE) and INFO status (DM_DEVICE_STATUS).
 	virtual std::vector<TargetLine> table(const std::string &name) = 0;
 	virtual std::vector<TargetLine> status(const std::string &name) = 0;
+	virtual DeviceInfo info(const std::string &name) = 0;
+	// The name of the device whose UUID is uuid.
+	virtual std::string name_of_uuid(const std::string &uuid) = 0;
 	// Names of all device-mapper devices.
 	virtual std::vector<std::string> list() = 0;
-	// Size of a block device in 512-byte sectors.
-	virtual std::uint64_t device_sectors(const std::string &path) = 0;
+	// Size and number of the block device at path, from the one open.
+	virtual BlockDevice block_device(const std::string &path) = 0;
 	// A readable name for "major:minor", e.g. "/dev/sdb"; the input itself
 	// when nothing better is known.
 	virtual std::string describe_device(const std::string &major_minor) = 0;

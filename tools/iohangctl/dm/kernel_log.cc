@@ -26,11 +26,15 @@ std::optional<std::string> kmsg_record_text(std::string_view record)
 	return std::string(text);
 }
 
-std::optional<std::string> dm_table_error(std::string_view text)
+std::optional<std::string> dm_table_error(std::string_view text, std::string_view number)
 {
 	if (text.compare(0, kTablePrefix.size(), kTablePrefix) != 0)
 		return std::nullopt;
-	return std::string(text.substr(kTablePrefix.size()));
+	const std::string_view reason = text.substr(kTablePrefix.size());
+	if (!number.empty() && (reason.compare(0, number.size(), number) != 0 ||
+				reason.compare(number.size(), 2, ": ") != 0))
+		return std::nullopt;
+	return std::string(reason);
 }
 
 KernelLogCursor::KernelLogCursor()
@@ -40,7 +44,7 @@ KernelLogCursor::KernelLogCursor()
 		fd_.reset();
 }
 
-std::optional<std::string> KernelLogCursor::last_table_error()
+std::optional<std::string> KernelLogCursor::last_table_error(std::string_view number)
 {
 	if (!fd_.valid())
 		return std::nullopt;
@@ -56,7 +60,7 @@ std::optional<std::string> KernelLogCursor::last_table_error()
 		const auto text = kmsg_record_text(std::string_view(record, static_cast<std::size_t>(n)));
 		if (!text)
 			continue;
-		if (auto reason = dm_table_error(*text))
+		if (auto reason = dm_table_error(*text, number))
 			found = std::move(reason);
 	}
 	return found;

@@ -10,6 +10,7 @@
 
 #include <libdevmapper.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -31,12 +32,25 @@ struct DmTaskDeleter {
 };
 using DmTaskPtr = std::unique_ptr<dm_task, DmTaskDeleter>;
 
-// libdevmapper's log callback takes no user data, so the last message
-// lives here.  iohangctl is single-threaded.  It is kept across tasks:
-// libdevmapper reports some failures (no device-mapper driver) only once
-// and then fails later tasks silently with the same cause.
-std::string g_last_log_line;
+// libdevmapper's log levels (libdevmapper.h's _LOG_*, not exported).
+constexpr int kLogErr = 3;
+constexpr int kLogWarn = 4;
+
+// libdevmapper's log callback takes no user data, so what it said lives
+// here.  iohangctl is single-threaded.  The first error of a call is the
+// cause; what follows is consequence ("Incompatible libdevmapper ... and
+// kernel driver (unknown version)" after the control device failed).
+std::string g_first_error;
 bool g_verbose = false;
+// libdevmapper reports a missing driver only on the first task and then
+// fails later ones silently, so this is remembered for the process.
+bool g_device_mapper_missing = false;
+
+bool is_control_open_failure(const std::string &message)
+{
+	const std::string prefix = std::string(dm_dir()) + "/control: open failed";
+	return message.compare(0, prefix.size(), prefix) == 0;
+}
 
 extern "C" void log_to_string(int level, const char *file, int line, int dm_errno,
 			      const char *format, ...)
@@ -44,18 +58,25 @@ extern "C" void log_to_string(int level, const char *file, int line, int dm_errn
 	(void)file;
 	(void)line;
 	(void)dm_errno;
-	// Debug chatter (level > 3, i.e. _LOG_NOTICE and beyond) is not a reason.
-	if ((level & 7) > 3 && !g_verbose)
+	level &= 7;
+	if (level > kLogWarn && !g_verbose)
 		return;
 	char buf[1024];
 	va_list args;
 	va_start(args, format);
 	std::vsnprintf(buf, sizeof(buf), format, args);
 	va_end(args);
-	if ((level & 7) <= 3)
-		g_last_log_line = buf;
+	if (level <= kLogErr && g_first_error.empty()) {
+		g_first_error = buf;
+		if (is_control_open_failure(g_first_error))
+			g_device_mapper_missing = true;
+	}
+	// A warning ("Udev cookie ... not released") is worth seeing even
+	// when the call succeeds.
 	if (g_verbose)
 		std::fprintf(stderr, "libdevmapper: %s\n", buf);
+	else if (level == kLogWarn)
+		std::fprintf(stderr, "iohangctl: libdevmapper: %s\n", buf);
 }
 
 // Waits for udev (or libdevmapper's fallback node handling) on every path
@@ -74,11 +95,16 @@ public:
 
 	// With udev sync support, the cookie is a semaphore that udev's
 	// 95-dm-notify.rules releases once the node exists.  Without it
-	// (no udevd, or DM_DISABLE_UDEV=1) libdevmapper creates the node
-	// itself when the cookie is waited for.
+	// (no udevd, DM_DISABLE_UDEV=1 or --noudevsync) libdevmapper creates
+	// the node itself when the cookie is waited for.
 	bool attach(dm_task *task)
 	{
-		armed_ = dm_task_set_cookie(task, &value_, 0) != 0;
+		// Trust the udev rules, as dmsetup and multipath do: without
+		// this, libdevmapper creates the node behind udev's back and a
+		// missing rule goes unnoticed (wait_for_node reports it).
+		const uint16_t flags =
+			dm_udev_get_sync_support() ? DM_UDEV_DISABLE_LIBRARY_FALLBACK : 0;
+		armed_ = dm_task_set_cookie(task, &value_, flags) != 0;
 		return armed_;
 	}
 
@@ -87,17 +113,19 @@ private:
 	bool armed_ = false;
 };
 
-[[noreturn]] void fail(const char *operation, dm_task *task, KernelLogCursor *kernel_log = nullptr)
+[[noreturn]] void fail(const char *operation, dm_task *task,
+			const std::optional<std::string> &kernel_reason = std::nullopt)
 {
 	const int err = task ? dm_task_get_errno(task) : 0;
-	const std::optional<std::string> kernel_reason =
-		kernel_log ? kernel_log->last_table_error() : std::nullopt;
-	throw OperationError(std::string("device-mapper ") + operation +
-			     " failed: " + failure_reason(err, g_last_log_line, kernel_reason));
+	const std::string prefix = std::string("device-mapper ") + operation + " failed: ";
+	if (g_device_mapper_missing)
+		throw OperationError(prefix + "device-mapper is not available (modprobe dm_mod?)");
+	throw OperationError(prefix + failure_reason(err, g_first_error, kernel_reason));
 }
 
 DmTaskPtr new_task(int type, const char *operation)
 {
+	g_first_error.clear();
 	DmTaskPtr task(dm_task_create(type));
 	if (!task)
 		fail(operation, nullptr);
@@ -125,12 +153,14 @@ void run(dm_task *task, const char *operation)
 		fail(operation, task);
 }
 
-// For tasks that load a table: a refusal is explained in the kernel log.
-void run_loading_table(dm_task *task, const char *operation)
+// For tasks that load a table: a refusal is explained in the kernel log,
+// under the device's number ("254:3"; empty when not known yet, as for a
+// create: then the last refusal of any device).
+void run_loading_table(dm_task *task, const char *operation, const std::string &number)
 {
 	KernelLogCursor kernel_log;
 	if (!dm_task_run(task))
-		fail(operation, task, &kernel_log);
+		fail(operation, task, kernel_log.last_table_error(number));
 }
 
 // After the cookie wait the node should be there; udev running without
@@ -186,10 +216,20 @@ std::string read_first_line(const std::string &path)
 
 } // namespace
 
-LibDevmapper::LibDevmapper(bool verbose)
+LibDevmapper::LibDevmapper()
 {
-	g_verbose = verbose;
 	dm_log_with_errno_init(log_to_string);
+}
+
+void LibDevmapper::set_verbose(bool on)
+{
+	g_verbose = on;
+}
+
+void LibDevmapper::set_udev_sync(bool on)
+{
+	// Off as dmsetup --noudevsync: libdevmapper then creates nodes itself.
+	dm_udev_set_sync_support(on ? 1 : 0);
 }
 
 LibDevmapper::~LibDevmapper()
@@ -213,7 +253,7 @@ void LibDevmapper::create(const CreateRequest &request)
 		UdevCookie cookie;
 		if (!cookie.attach(task.get()))
 			fail(op, task.get());
-		run_loading_table(task.get(), op);
+		run_loading_table(task.get(), op, "");
 	}
 	wait_for_node(request.name);
 }
@@ -223,7 +263,7 @@ void LibDevmapper::reload(const std::string &name, const std::vector<TargetLine>
 	const char *op = "reload";
 	DmTaskPtr task = named_task(DM_DEVICE_RELOAD, name, op);
 	add_targets(task.get(), table, op);
-	run_loading_table(task.get(), op);
+	run_loading_table(task.get(), op, info(name).number);
 }
 
 void LibDevmapper::clear_inactive(const std::string &name)
@@ -286,6 +326,37 @@ std::vector<TargetLine> LibDevmapper::status(const std::string &name)
 	return targets_of(DM_DEVICE_STATUS, name, "status");
 }
 
+DeviceInfo LibDevmapper::info(const std::string &name)
+{
+	const char *op = "info";
+	DmTaskPtr task = named_task(DM_DEVICE_INFO, name, op);
+	run(task.get(), op);
+	dm_info info{};
+	if (!dm_task_get_info(task.get(), &info))
+		fail(op, task.get());
+	if (!info.exists)
+		throw OperationError("no device-mapper device named '" + name + "'");
+	const char *uuid = dm_task_get_uuid(task.get());
+	return {info.suspended != 0, info.read_only != 0,
+		static_cast<std::uint32_t>(std::max(info.open_count, 0)), uuid ? uuid : "",
+		std::to_string(info.major) + ":" + std::to_string(info.minor)};
+}
+
+std::string LibDevmapper::name_of_uuid(const std::string &uuid)
+{
+	const char *op = "info";
+	DmTaskPtr task = new_task(DM_DEVICE_INFO, op);
+	if (!dm_task_set_uuid(task.get(), uuid.c_str()))
+		fail(op, task.get());
+	run(task.get(), op);
+	dm_info info{};
+	const char *name = nullptr;
+	if (!dm_task_get_info(task.get(), &info) || !info.exists ||
+	    !(name = dm_task_get_name(task.get())))
+		throw OperationError("no device-mapper device with UUID '" + uuid + "'");
+	return name;
+}
+
 std::vector<std::string> LibDevmapper::list()
 {
 	const char *op = "list";
@@ -306,7 +377,7 @@ std::vector<std::string> LibDevmapper::list()
 	return out;
 }
 
-std::uint64_t LibDevmapper::device_sectors(const std::string &path)
+BlockDevice LibDevmapper::block_device(const std::string &path)
 {
 	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
 	if (!fd.valid())
@@ -317,17 +388,10 @@ std::uint64_t LibDevmapper::device_sectors(const std::string &path)
 	if (!S_ISBLK(st.st_mode))
 		throw OperationError(path + " is not a block device");
 	std::uint64_t bytes = 0;
-	if (::ioctl(fd.get(), BLKGETSIZE64, &bytes) != 0) {
-		// Same number from sysfs, in sectors already.
-		const std::string sysfs = "/sys/dev/block/" + std::to_string(major(st.st_rdev)) +
-					  ":" + std::to_string(minor(st.st_rdev)) + "/size";
-		const std::string line = read_first_line(sysfs);
-		if (line.empty())
-			throw OperationError("cannot read the size of " + path + ": " +
-					     std::strerror(errno));
-		return std::stoull(line);
-	}
-	return bytes / 512;
+	if (::ioctl(fd.get(), BLKGETSIZE64, &bytes) != 0)
+		throw OperationError("cannot read the size of " + path + ": " + std::strerror(errno));
+	return {bytes / 512,
+		std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev))};
 }
 
 std::string LibDevmapper::describe_device(const std::string &major_minor)

@@ -8,14 +8,15 @@ namespace iohang {
 
 class LibDevmapper final : public DeviceMapper {
 public:
-	// Routes libdevmapper's own log lines away from stderr (they are kept
-	// as the reason when an operation fails without an ioctl errno).
-	// verbose: print them to stderr as well.
-	explicit LibDevmapper(bool verbose = false);
+	// Routes libdevmapper's own log lines away from stderr: the first
+	// error of a failing call is its reason.
+	LibDevmapper();
 	~LibDevmapper() override;
 	LibDevmapper(const LibDevmapper &) = delete;
 	LibDevmapper &operator=(const LibDevmapper &) = delete;
 
+	void set_verbose(bool on) override;
+	void set_udev_sync(bool on) override;
 	void create(const CreateRequest &request) override;
 	void reload(const std::string &name, const std::vector<TargetLine> &table) override;
 	void clear_inactive(const std::string &name) override;
@@ -25,8 +26,10 @@ public:
 	std::string message(const std::string &name, const std::string &text) override;
 	std::vector<TargetLine> table(const std::string &name) override;
 	std::vector<TargetLine> status(const std::string &name) override;
+	DeviceInfo info(const std::string &name) override;
+	std::string name_of_uuid(const std::string &uuid) override;
 	std::vector<std::string> list() override;
-	std::uint64_t device_sectors(const std::string &path) override;
+	BlockDevice block_device(const std::string &path) override;
 	std::string describe_device(const std::string &major_minor) override;
 };
 

@@ -11,6 +11,7 @@
 
 #include "core/errors.h"
 #include "monitor/hook_runner.h"
+#include "sys/sd_notify.h"
 #include "sys/signal_fd.h"
 
 namespace iohang {
@@ -65,14 +66,14 @@ int poll_timeout_ms(const std::optional<Clock::time_point> &deadline)
 
 } // namespace
 
-void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostream &out,
-		 std::ostream &err)
+void run_monitor(const MonitorSettings &settings, EventSource &source,
+		 const StateReader &read_states, std::ostream &out, std::ostream &err)
 {
 	DefaultSigchld default_sigchld;
 	SignalFd signals({SIGINT, SIGTERM, SIGCHLD});
 	std::optional<HookRunner> hooks;
 	if (!settings.exec.empty())
-		hooks.emplace(settings.exec, settings.max_hooks, err);
+		hooks.emplace(settings.exec, settings.hooks, err);
 	std::optional<SyslogSink> syslog_sink;
 	if (settings.syslog)
 		syslog_sink.emplace();
@@ -90,13 +91,26 @@ void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostr
 			syslog_sink->send(event, text);
 		if (hooks)
 			hooks->submit(hook_environment(event));
-		++relayed;
 	};
+	// What was lost cannot be known, so every device's state is read
+	// again: whoever follows the events sees the truth after the gap.
 	auto report_overflow = [&] {
 		const char *what = "uevents were lost: the receive buffer overflowed";
 		err << "iohangctl: monitor: " << what << std::endl;
 		if (syslog_sink)
 			syslog(LOG_ERR, "%s", what);
+		IohangEvent lost;
+		lost.time = std::chrono::system_clock::now();
+		lost.action = kLostAction;
+		relay(lost);
+		try {
+			for (const auto &state : read_states())
+				if (event_matches(state, settings.names))
+					relay(state);
+		} catch (const std::exception &e) {
+			err << "iohangctl: monitor: cannot read the devices' state again: "
+			    << e.what() << std::endl;
+		}
 	};
 	// true: stop requested
 	auto handle_signals = [&] {
@@ -112,7 +126,12 @@ void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostr
 		return stop;
 	};
 
-	bool stop = settings.count && *settings.count == 0;
+	// Subscribed and with its signals in hand: whoever started the
+	// monitor may now cause the events it waits for.
+	err << "iohangctl: monitor: ready" << std::endl;
+	notify_systemd_ready();
+
+	bool stop = false;
 	while (!stop) {
 		int timeout = poll_timeout_ms(deadline);
 		if (deadline && timeout == 0)
@@ -131,15 +150,18 @@ void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostr
 		}
 		if (fds[0].revents & POLLIN)
 			stop = handle_signals();
-		if (fds[1].revents & (POLLERR | POLLHUP | POLLNVAL))
+		// POLLERR is how an overrun netlink socket says the next read
+		// fails with ENOBUFS; receive() notes that and reads on.
+		if (fds[1].revents & (POLLHUP | POLLNVAL))
 			throw OperationError("the uevent source failed");
-		if (!stop && (fds[1].revents & POLLIN)) {
+		if (!stop && (fds[1].revents & (POLLIN | POLLERR))) {
 			const auto now = std::chrono::system_clock::now();
 			for (const auto &properties : source.receive()) {
 				const auto event = iohang_event_from(properties, now);
 				if (!event || !event_matches(*event, settings.names))
 					continue;
 				relay(*event);
+				++relayed;
 				if (settings.count && relayed >= *settings.count) {
 					stop = true;
 					break;
@@ -152,21 +174,20 @@ void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostr
 			hooks->reap();
 	}
 
-	// Events already relayed get their hooks, even on the way out.
-	while (hooks && !hooks->idle()) {
-		hooks->reap();
-		if (hooks->idle())
-			break;
+	// Events already relayed get their hooks, even on the way out, but
+	// a stop must not wait for a hook stuck on the hung device.
+	if (!hooks)
+		return;
+	const auto give_up = Clock::now() + hooks->limits().timeout;
+	for (hooks->reap(); !hooks->idle() && Clock::now() < give_up; hooks->reap()) {
 		pollfd fd = {signals.fd(), POLLIN, 0};
-		if (::poll(&fd, 1, kHookReapIntervalMs) < 0 && errno != EINTR)
+		const int wait_ms = std::min(kHookReapIntervalMs, poll_timeout_ms(give_up));
+		if (::poll(&fd, 1, wait_ms) < 0 && errno != EINTR)
 			break;
-		if (handle_signals()) {
-			err << "iohangctl: monitor: stopping; " << hooks->running()
-			    << " hook(s) still running, " << hooks->queued()
-			    << " queued hook(s) not run" << std::endl;
+		if (handle_signals())
 			break;
-		}
 	}
+	hooks->stop();
 }
 
 } // namespace iohang

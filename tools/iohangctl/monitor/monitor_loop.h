@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "monitor/hook_runner.h"
 #include "udev/event_source.h"
 
 namespace iohang {
@@ -19,15 +21,22 @@ struct MonitorSettings {
 	bool quiet = false; // nothing on stdout
 	bool syslog = false;
 	std::string exec;   // empty: no hook
-	std::size_t max_hooks = 4;
+	HookLimits hooks;
 	std::optional<std::uint64_t> count;       // stop after N matching events
 	std::optional<std::uint64_t> duration_ms; // stop after this long
 };
 
+// The current state of every iohang device, as kStateAction events (the
+// monitor calls it after uevents were lost).  Throws OperationError.
+using StateReader = std::function<std::vector<IohangEvent>()>;
+
+// Says "ready" on err and to systemd (sd_notify) once subscribed.
 // Returns when SIGINT or SIGTERM arrives, --count events were relayed or
-// --duration passed; then waits for hooks still running or queued (a
-// second signal stops that wait, reporting what was not run).
-void run_monitor(const MonitorSettings &settings, EventSource &source, std::ostream &out,
-		 std::ostream &err);
+// --duration passed; then waits for hooks still running or queued, at most
+// one hook timeout (a second signal stops that wait), and kills what is
+// left, reporting what was not run.  Lost
+// uevents are relayed as a kLostAction event followed by read_states().
+void run_monitor(const MonitorSettings &settings, EventSource &source,
+		 const StateReader &read_states, std::ostream &out, std::ostream &err);
 
 } // namespace iohang

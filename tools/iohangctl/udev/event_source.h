@@ -30,6 +30,14 @@ public:
 	virtual bool take_overflow() = 0;
 };
 
-using EventSourceFactory = std::function<std::unique_ptr<EventSource>(EventOrigin)>;
+struct EventSourceOptions {
+	EventOrigin origin = EventOrigin::kKernel;
+	// Asked of the kernel, so that a burst of hang events on many devices
+	// fits while the monitor is busy.
+	int receive_buffer_bytes = 128 * 1024 * 1024;
+};
+
+using EventSourceFactory =
+	std::function<std::unique_ptr<EventSource>(const EventSourceOptions &)>;
 
 } // namespace iohang

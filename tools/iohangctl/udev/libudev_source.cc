@@ -24,12 +24,12 @@ using UdevDevicePtr = std::unique_ptr<udev_device, UdevUnref>;
 
 class LibudevSource final : public EventSource {
 public:
-	explicit LibudevSource(EventOrigin origin)
+	explicit LibudevSource(const EventSourceOptions &options)
 	{
 		udev_.reset(udev_new());
 		if (!udev_)
 			throw OperationError(std::string("udev_new failed: ") + std::strerror(errno));
-		const char *group = origin == EventOrigin::kKernel ? "kernel" : "udev";
+		const char *group = options.origin == EventOrigin::kKernel ? "kernel" : "udev";
 		monitor_.reset(udev_monitor_new_from_netlink(udev_.get(), group));
 		if (!monitor_)
 			throw OperationError(std::string("cannot listen to ") + group +
@@ -41,7 +41,7 @@ public:
 			throw OperationError("cannot set the uevent filter");
 		// Best effort: without CAP_NET_ADMIN the kernel may cap the
 		// size; overflow is still detected and reported.
-		udev_monitor_set_receive_buffer_size(monitor_.get(), kUeventReceiveBufferBytes);
+		udev_monitor_set_receive_buffer_size(monitor_.get(), options.receive_buffer_bytes);
 		if (udev_monitor_enable_receiving(monitor_.get()) < 0)
 			throw OperationError(std::string("cannot receive uevents: ") +
 					     std::strerror(errno));
@@ -85,9 +85,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<EventSource> open_libudev_source(EventOrigin origin)
+std::unique_ptr<EventSource> open_libudev_source(const EventSourceOptions &options)
 {
-	return std::make_unique<LibudevSource>(origin);
+	return std::make_unique<LibudevSource>(options);
 }
 
 } // namespace iohang

@@ -8,10 +8,6 @@
 
 namespace iohang {
 
-// Receive buffer asked for, so that a burst of hang events on many
-// devices fits while the monitor is busy.
-constexpr int kUeventReceiveBufferBytes = 128 * 1024 * 1024;
-
-std::unique_ptr<EventSource> open_libudev_source(EventOrigin origin);
+std::unique_ptr<EventSource> open_libudev_source(const EventSourceOptions &options);
 
 } // namespace iohang
