@@ -1738,3 +1738,7 @@ module_exit(dm_iohang_exit);
 MODULE_DESCRIPTION(DM_NAME " target that holds failed I/O until its device returns");
 MODULE_AUTHOR("The dm-iohang authors");
 MODULE_LICENSE("GPL");
+/* Out of tree, the build passes the project's version (file VERSION). */
+#ifdef DM_IOHANG_PROJECT_VERSION
+MODULE_VERSION(DM_IOHANG_PROJECT_VERSION);
+#endif

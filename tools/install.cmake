@@ -72,6 +72,5 @@ if(IOHANG_INSTALL_DKMS_SOURCES)
 		DESTINATION ${IOHANG_DKMS_SOURCE_DIR}/kernel
 		FILES_MATCHING PATTERN "*.c" PATTERN "*.h" PATTERN "Kbuild")
 	install(FILES ${PROJECT_SOURCE_DIR}/include/dm-iohang.h
-		${PROJECT_SOURCE_DIR}/include/dm-iohang-module-version.h
 		DESTINATION ${IOHANG_DKMS_SOURCE_DIR}/include)
 endif()
