@@ -82,6 +82,20 @@ TEST_F(CliBehaviour, SelectsByUuid)
 	EXPECT_EQ(dm.devices.count("ioh"), 0u);
 }
 
+TEST_F(CliBehaviour, SwapSelectsByUuid)
+{
+	dm.add_iohang("ioh", "8:16 0 60000");
+	dm.devices["ioh"].uuid = "IOHANG-x";
+	const CliResult r = run({"swap", "-u", "IOHANG-x", "/dev/sdc"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(dm.calls, (Calls{"reload ioh 0 2048 iohang 8:32 0 60000", "suspend ioh noflush",
+				   "resume ioh"}));
+	EXPECT_EQ(run({"swap", "ioh", "/dev/sdc", "-u", "IOHANG-x"}).status, 2);
+	const CliResult missing = run({"swap", "-u", "IOHANG-x"});
+	EXPECT_EQ(missing.status, 2);
+	EXPECT_NE(missing.err.find("missing operand NEW_DEVICE"), std::string::npos) << missing.err;
+}
+
 TEST_F(CliBehaviour, CreateWithEveryOption)
 {
 	const CliResult r = run({"create", "ioh", "/dev/sdb", "--timeout", "1.5m", "--retry-interval",

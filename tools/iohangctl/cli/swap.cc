@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// iohangctl swap NAME NEW_DEVICE [--offset SECTORS]
+// iohangctl swap {NAME | -u UUID} NEW_DEVICE [--offset SECTORS]
 //
 // Reload with the same options on NEW_DEVICE, suspend without flushing so
 // that held I/O is requeued rather than waited for, and resume: the held
@@ -17,16 +17,26 @@ void get_arguments(po::options_description &options, po::options_description &hi
 	hidden.add_options()("name", po::value<std::string>())("new-device",
 							      po::value<std::string>());
 	positional.add("name", 1).add("new-device", 1);
+	add_uuid_selection(options);
 	options.add_options()("offset", po::value<std::string>()->value_name("SECTORS"),
 			      "start at this sector of NEW_DEVICE (default 0)");
 }
 
 void execute(const po::variables_map &arguments, Context &context)
 {
-	const std::string name = required_operand(arguments, "name", "NAME");
-	const std::string new_device = required_operand(arguments, "new-device", "NEW_DEVICE");
 	const std::uint64_t offset = integer_option(arguments, "offset", 0, UINT64_MAX).value_or(0);
 	DeviceMapper &dm = context.dm;
+	std::string name, new_device;
+	if (arguments.count("uuid")) {
+		// The one operand is then NEW_DEVICE.
+		if (arguments.count("new-device"))
+			throw UsageError("give NAME or --uuid, not both");
+		new_device = required_operand(arguments, "name", "NEW_DEVICE");
+		name = dm.name_of_uuid(arguments["uuid"].as<std::string>());
+	} else {
+		name = required_operand(arguments, "name", "NAME");
+		new_device = required_operand(arguments, "new-device", "NEW_DEVICE");
+	}
 
 	in_context("swap " + name, [&] {
 		const IohangDevice current = read_iohang_device(dm, name, Parsing::kStrict);
