@@ -553,7 +553,7 @@ static bool __iohang_drop(struct iohang_c *ic, unsigned int nr,
 
 	if (WARN_ON_ONCE(nr > ic->nr_held))
 		nr = ic->nr_held;
-	ic->nr_held -= nr;
+	WRITE_ONCE(ic->nr_held, ic->nr_held - nr);
 	if (ic->nr_held)
 		return false;
 	wake_up(&ic->all_released);
@@ -618,7 +618,7 @@ static bool iohang_must_push_back(struct iohang_c *ic)
 	return READ_ONCE(ic->pushing_back) && dm_noflush_suspending(ic->ti);
 }
 
-static void iohang_remap(struct iohang_c *ic, struct bio *bio)
+static inline void iohang_remap(struct iohang_c *ic, struct bio *bio)
 {
 	bio_set_dev(bio, ic->dev->bdev);
 	if (bio_sectors(bio))
@@ -749,7 +749,7 @@ static void __iohang_hold(struct iohang_c *ic, struct bio *bio,
 	ib->error = error;
 	ib->release_gen = ic->release_gen;
 	ic->last_error = error;
-	ic->nr_held++;
+	WRITE_ONCE(ic->nr_held, ic->nr_held + 1);
 	bio_list_add(&ic->held_bios, bio);
 
 	if (!ic->hung) {
@@ -768,8 +768,9 @@ static bool __iohang_full(struct iohang_c *ic)
 	return ic->max_held && ic->nr_held >= ic->max_held;
 }
 
-static bool iohang_hold_new(struct iohang_c *ic, struct bio *bio,
-			    struct iohang_bio *ib)
+/* Out of line, like everything a healthy device does not need in map. */
+static noinline bool iohang_hold_new(struct iohang_c *ic, struct bio *bio,
+				     struct iohang_bio *ib)
 {
 	unsigned long flags;
 	bool held;
@@ -905,23 +906,38 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 	return DM_ENDIO_INCOMPLETE;
 }
 
-static int iohang_end_io(struct dm_target *ti, struct bio *bio,
-			 blk_status_t *error)
+static noinline int iohang_end_io_slowpath(struct iohang_c *ic,
+					   struct bio *bio,
+					   blk_status_t error)
 {
-	struct iohang_c *ic = ti->private;
 	struct iohang_bio *ib = dm_per_bio_data(bio, sizeof(*ib));
 
 	if (likely(!ib->flags)) {
-		if (likely(!*error) || !READ_ONCE(ic->timeout_ms) ||
-		    !iohang_error_is_retryable(ic, bio, *error))
+		if (!error || !READ_ONCE(ic->timeout_ms) ||
+		    !iohang_error_is_retryable(ic, bio, error))
 			return DM_ENDIO_DONE;
-		return iohang_hold_failed(ic, bio, ib, *error);
+		return iohang_hold_failed(ic, bio, ib, error);
 	}
 
 	if (ib->flags & IOHANG_BIO_RELEASED)
 		return DM_ENDIO_DONE;
 
-	return iohang_retried_end_io(ic, bio, ib, *error);
+	return iohang_retried_end_io(ic, bio, ib, error);
+}
+
+/*
+ * Every bio iohang has taken is counted in nr_held from before it is
+ * resubmitted or released until after its bio_endio(): with none, a
+ * successful bio is a first attempt and there is nothing to look at.
+ */
+static int iohang_end_io(struct dm_target *ti, struct bio *bio,
+			 blk_status_t *error)
+{
+	struct iohang_c *ic = ti->private;
+
+	if (likely(!*error) && likely(!READ_ONCE(ic->nr_held)))
+		return DM_ENDIO_DONE;
+	return iohang_end_io_slowpath(ic, bio, *error);
 }
 
 enum iohang_retry {
