@@ -16,7 +16,10 @@
  * nothing below a clone replaces its end_io for good, and dm core never
  * maps a chained clone, so its remaining count starts at 1.  The device is
  * saved so that the resubmission's bio_set_dev() sees a change of device
- * and clears BIO_BPS_THROTTLED: the retry is throttled again.
+ * and clears BIO_BPS_THROTTLED: the retry is throttled again.  The
+ * operation flags are saved because the lower device changes them: it
+ * drops REQ_FUA and REQ_PREFLUSH while it has no write cache, and the
+ * cache may be back by the time the bio is retried.
  *
  * No integrity payload: iohang does not pass integrity
  * (DM_TARGET_PASSES_INTEGRITY), so its clones never carry one, and on 6.1
@@ -26,6 +29,7 @@ struct iohang_bio_record {
 	struct block_device *bdev;
 	struct bvec_iter iter;
 	unsigned short flags;
+	blk_opf_t opf;
 };
 
 static inline void iohang_bio_record(struct iohang_bio_record *rec,
@@ -34,6 +38,7 @@ static inline void iohang_bio_record(struct iohang_bio_record *rec,
 	rec->bdev = bio->bi_bdev;
 	rec->iter = bio->bi_iter;
 	rec->flags = bio->bi_flags;
+	rec->opf = bio->bi_opf;
 }
 
 /*
@@ -51,6 +56,7 @@ static inline void iohang_bio_restore(const struct iohang_bio_record *rec,
 	bio->bi_iter = rec->iter;
 	atomic_set(&bio->__bi_remaining, 1);
 	bio->bi_flags = rec->flags;
+	bio->bi_opf = rec->opf;
 }
 
 #endif /* DM_IOHANG_BIO_RECORD_H */
