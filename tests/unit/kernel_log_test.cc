@@ -17,10 +17,11 @@ TEST(KernelLog, RecordText)
 
 TEST(KernelLog, TableErrors)
 {
-	EXPECT_EQ(dm_table_error("device-mapper: table: 253:0: iohang: Invalid timeout (-EINVAL)", ""),
+	EXPECT_EQ(dm_table_error("device-mapper: table: 253:0: iohang: Invalid timeout (-EINVAL)",
+				 "253:0"),
 		  "253:0: iohang: Invalid timeout (-EINVAL)");
-	EXPECT_FALSE(dm_table_error("device-mapper: ioctl: error adding target to table", ""));
-	EXPECT_FALSE(dm_table_error("EXT4-fs (dm-0): mounted", ""));
+	EXPECT_FALSE(dm_table_error("device-mapper: ioctl: error adding target to table", "253:0"));
+	EXPECT_FALSE(dm_table_error("EXT4-fs (dm-0): mounted", "253:0"));
 }
 
 // Another device's refusal logged meanwhile is not this device's reason.
@@ -29,8 +30,15 @@ TEST(KernelLog, TableErrorsOfOneDevice)
 	const char *line = "device-mapper: table: 253:1: iohang: Invalid timeout (-EINVAL)";
 	EXPECT_FALSE(dm_table_error(line, "253:0"));
 	EXPECT_FALSE(dm_table_error(line, "253:10"));
+	EXPECT_FALSE(dm_table_error("device-mapper: table: 253:10: iohang: Invalid timeout (-EINVAL)",
+				    "253:1"));
 	EXPECT_EQ(dm_table_error(line, "253:1"), "253:1: iohang: Invalid timeout (-EINVAL)");
-	EXPECT_EQ(dm_table_error(line, ""), "253:1: iohang: Invalid timeout (-EINVAL)");
+}
+
+// Every refusal is some device's: without a number nothing is this one's.
+TEST(KernelLog, NoNumberMatchesNoDevice)
+{
+	EXPECT_FALSE(dm_table_error("device-mapper: table: 253:1: iohang: Invalid timeout (-EINVAL)", ""));
 }
 
 TEST(KernelLog, CursorNeverThrows)

@@ -56,7 +56,8 @@ public:
 	virtual void set_udev_sync(bool on) = 0;
 
 	// Creates, loads and resumes the device, then waits until its node
-	// exists (udev cookie, or libdevmapper's own node creation).
+	// exists (udev cookie, or libdevmapper's own node creation).  If the
+	// load or the resume fails, the device is removed again.
 	virtual void create(const CreateRequest &request) = 0;
 	// Loads an inactive table; the live one is untouched until resume.
 	virtual void reload(const std::string &name, const std::vector<TargetLine> &table) = 0;

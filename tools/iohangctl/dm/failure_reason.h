@@ -9,7 +9,7 @@
 namespace iohang {
 
 // err: dm_task_get_errno() (0 when libdevmapper did not record one, as
-// for a create, which it runs as several ioctls of its own).
+// for a call it runs as several ioctls of its own).
 // last_log_line: libdevmapper's last error message, used to recover the
 // errno ("...: Device or resource busy") or as the reason itself.
 // kernel_reason: the target's explanation from the kernel log, if any.

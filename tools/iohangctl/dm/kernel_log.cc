@@ -31,8 +31,8 @@ std::optional<std::string> dm_table_error(std::string_view text, std::string_vie
 	if (text.compare(0, kTablePrefix.size(), kTablePrefix) != 0)
 		return std::nullopt;
 	const std::string_view reason = text.substr(kTablePrefix.size());
-	if (!number.empty() && (reason.compare(0, number.size(), number) != 0 ||
-				reason.compare(number.size(), 2, ": ") != 0))
+	if (reason.compare(0, number.size(), number) != 0 ||
+	    reason.compare(number.size(), 2, ": ") != 0)
 		return std::nullopt;
 	return std::string(reason);
 }

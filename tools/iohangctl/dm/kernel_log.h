@@ -18,8 +18,7 @@ std::optional<std::string> kmsg_record_text(std::string_view record);
 
 // From a /dev/kmsg record's text "device-mapper: table: 253:0: iohang:
 // Invalid timeout (-EINVAL)", the part after "device-mapper: table: ";
-// nullopt for other lines and for other devices than `number` ("253:0";
-// empty: any device).
+// nullopt for other lines and for other devices than `number` ("253:0").
 std::optional<std::string> dm_table_error(std::string_view text, std::string_view number);
 
 class KernelLogCursor {
@@ -28,7 +27,7 @@ public:
 	// (not root, dmesg_restrict) the cursor stays empty.
 	KernelLogCursor();
 	// The last "device-mapper: table:" reason logged since construction
-	// about device `number` (any device when empty).
+	// about device `number`.
 	std::optional<std::string> last_table_error(std::string_view number);
 
 private:

@@ -153,14 +153,44 @@ void run(dm_task *task, const char *operation)
 		fail(operation, task);
 }
 
-// For tasks that load a table: a refusal is explained in the kernel log,
-// under the device's number ("254:3"; empty when not known yet, as for a
-// create: then the last refusal of any device).
-void run_loading_table(dm_task *task, const char *operation, const std::string &number)
+// Loads an inactive table into the device `number` ("254:3") names.  A
+// refusal is explained in the kernel log under that number, so another
+// device's refusal logged meanwhile is not taken for this one's.
+void load_table(const std::string &name, const std::string &number,
+		const std::vector<TargetLine> &table, bool read_only, const char *operation)
 {
+	DmTaskPtr task = named_task(DM_DEVICE_RELOAD, name, operation);
+	// The kernel takes read-only from the table, not from the device.
+	if (read_only && !dm_task_set_ro(task.get()))
+		fail(operation, task.get());
+	add_targets(task.get(), table, operation);
 	KernelLogCursor kernel_log;
-	if (!dm_task_run(task))
-		fail(operation, task, kernel_log.last_table_error(number));
+	if (!dm_task_run(task.get()))
+		fail(operation, task.get(), kernel_log.last_table_error(number));
+}
+
+// No udev cookie: only resume, remove and rename send the uevent a cookie
+// waits for (libdevmapper's ioctl_with_uevent), as LVM's deptree has it.
+DmTaskPtr create_without_table(const CreateRequest &request, const char *operation)
+{
+	DmTaskPtr task = named_task(DM_DEVICE_CREATE, request.name, operation);
+	if (!request.uuid.empty() && !dm_task_set_uuid(task.get(), request.uuid.c_str()))
+		fail(operation, task.get());
+	run(task.get(), operation);
+	return task;
+}
+
+std::string device_number(const dm_info &info)
+{
+	return std::to_string(info.major) + ":" + std::to_string(info.minor);
+}
+
+std::string number_of_created(dm_task *created, const char *operation)
+{
+	dm_info info{};
+	if (!dm_task_get_info(created, &info) || !info.exists)
+		fail(operation, created);
+	return device_number(info);
 }
 
 // After the cookie wait the node should be there; udev running without
@@ -242,28 +272,33 @@ LibDevmapper::~LibDevmapper()
 void LibDevmapper::create(const CreateRequest &request)
 {
 	const char *op = "create";
-	DmTaskPtr task = named_task(DM_DEVICE_CREATE, request.name, op);
-	if (!request.uuid.empty() && !dm_task_set_uuid(task.get(), request.uuid.c_str()))
-		fail(op, task.get());
-	if (request.read_only && !dm_task_set_ro(task.get()))
-		fail(op, task.get());
-	add_targets(task.get(), request.table, op);
-	{
-		// Waited for when this scope ends, whether the create worked or not.
-		UdevCookie cookie;
-		if (!cookie.attach(task.get()))
-			fail(op, task.get());
-		run_loading_table(task.get(), op, "");
+	// In two steps, as LVM does: libdevmapper's create with a table runs
+	// create, load and remove in one call, and the device's number, which
+	// picks its refusal out of the kernel log, would be gone with it.
+	//
+	// Only what follows the create is undone: a create refused because
+	// the name is taken must not remove the device that has it.
+	const DmTaskPtr created = create_without_table(request, op);
+	try {
+		load_table(request.name, number_of_created(created.get(), op), request.table,
+			   request.read_only, op);
+		resume(request.name);
+	} catch (const OperationError &failure) {
+		try {
+			remove(request.name);
+		} catch (const OperationError &left) {
+			throw OperationError(std::string(failure.what()) + "; the device " +
+					     request.name + " is left behind, since removing it " +
+					     "failed too: " + left.what());
+		}
+		throw;
 	}
 	wait_for_node(request.name);
 }
 
 void LibDevmapper::reload(const std::string &name, const std::vector<TargetLine> &table)
 {
-	const char *op = "reload";
-	DmTaskPtr task = named_task(DM_DEVICE_RELOAD, name, op);
-	add_targets(task.get(), table, op);
-	run_loading_table(task.get(), op, info(name).number);
+	load_table(name, info(name).number, table, /*read_only=*/false, "reload");
 }
 
 void LibDevmapper::clear_inactive(const std::string &name)
@@ -339,7 +374,7 @@ DeviceInfo LibDevmapper::info(const std::string &name)
 	const char *uuid = dm_task_get_uuid(task.get());
 	return {info.suspended != 0, info.read_only != 0,
 		static_cast<std::uint32_t>(std::max(info.open_count, 0)), uuid ? uuid : "",
-		std::to_string(info.major) + ":" + std::to_string(info.minor)};
+		device_number(info)};
 }
 
 std::string LibDevmapper::name_of_uuid(const std::string &uuid)
