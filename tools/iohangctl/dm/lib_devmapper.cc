@@ -296,9 +296,11 @@ void LibDevmapper::create(const CreateRequest &request)
 	wait_for_node(request.name);
 }
 
+// The kernel takes read-only from the table: the new one keeps the device's.
 void LibDevmapper::reload(const std::string &name, const std::vector<TargetLine> &table)
 {
-	load_table(name, info(name).number, table, /*read_only=*/false, "reload");
+	const DeviceInfo current = info(name);
+	load_table(name, current.number, table, current.read_only, "reload");
 }
 
 void LibDevmapper::clear_inactive(const std::string &name)
