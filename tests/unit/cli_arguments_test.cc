@@ -149,6 +149,8 @@ TEST_F(CliArguments, Monitor)
 	expect_usage_error({"monitor", "--source", "netlink"}, "expected kernel or udev");
 	expect_usage_error({"monitor", "--exec", ""}, "empty command");
 	expect_usage_error({"monitor", "a/b"}, "invalid device name");
+	expect_usage_error({"monitor", "--metrics-textfile", ""}, "--metrics-textfile: empty directory");
+	expect_usage_error({"monitor", "--metrics-textfile"}, "--metrics-textfile");
 }
 
 TEST_F(CliArguments, Metrics)
