@@ -38,14 +38,12 @@ std::vector<std::string> samples(const std::string &text, const std::string &nam
 
 TEST(Metrics, SecondsAreExactDecimals)
 {
-	EXPECT_EQ(seconds_from_ms(0), "0");
-	EXPECT_EQ(seconds_from_ms(1), "0.001");
-	EXPECT_EQ(seconds_from_ms(3), "0.003");
-	EXPECT_EQ(seconds_from_ms(250), "0.25");
-	EXPECT_EQ(seconds_from_ms(2900), "2.9");
-	EXPECT_EQ(seconds_from_ms(60000), "60");
-	EXPECT_EQ(seconds_from_ms(86400001), "86400.001");
-	EXPECT_EQ(seconds_from_ms(UINT64_MAX), "18446744073709551.615");
+	const std::pair<std::uint64_t, const char *> cases[] = {
+		{0, "0"}, {1, "0.001"}, {3, "0.003"}, {250, "0.25"}, {2900, "2.9"}, {60000, "60"},
+		{86400001, "86400.001"}, {UINT64_MAX, "18446744073709551.615"},
+	};
+	for (const auto &[ms, text] : cases)
+		EXPECT_EQ(seconds_from_ms(ms), text) << ms;
 }
 
 TEST(Metrics, EscapesLabelValues)
