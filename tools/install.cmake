@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install rules for what surrounds iohangctl: man page, udev rules, systemd
-# unit, bash completion, and the module sources for dkms.  The executable's
+# unit, bash completion, the Prometheus alerting rules, and the module
+# sources for dkms.  The executable's
 # own rule is in iohangctl/CMakeLists.txt.
 #
 # udev, systemd and dkms look in fixed places, not under the install
@@ -63,6 +64,9 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/iohang-monitor.service
 	DESTINATION ${IOHANG_SYSTEMD_UNIT_DIR})
 install(FILES ${PROJECT_SOURCE_DIR}/completion/iohangctl
 	DESTINATION ${IOHANG_BASH_COMPLETION_DIR})
+# An example for the administrator to copy into Prometheus's rule_files.
+install(FILES ${PROJECT_SOURCE_DIR}/prometheus/iohang.rules.yml
+	DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/iohangctl/examples)
 
 if(IOHANG_INSTALL_DKMS_SOURCES)
 	install(FILES ${CMAKE_CURRENT_BINARY_DIR}/dkms.conf

@@ -33,8 +33,8 @@ protected:
 
 TEST_F(CliArguments, EveryCommandIsRegistered)
 {
-	for (const char *name : {"create", "remove", "list", "status", "set", "fail", "retry",
-				 "reset-stats", "swap", "table", "monitor", "wait"}) {
+	for (const char *name : {"create", "remove", "list", "status", "metrics", "set", "fail",
+				 "retry", "reset-stats", "swap", "table", "monitor", "wait"}) {
 		SCOPED_TRACE(name);
 		EXPECT_NE(find_action(name), nullptr);
 		const CliResult r = run({name, "--help"});
@@ -149,6 +149,16 @@ TEST_F(CliArguments, Monitor)
 	expect_usage_error({"monitor", "--source", "netlink"}, "expected kernel or udev");
 	expect_usage_error({"monitor", "--exec", ""}, "empty command");
 	expect_usage_error({"monitor", "a/b"}, "invalid device name");
+	expect_usage_error({"monitor", "--metrics-textfile", ""}, "--metrics-textfile: empty directory");
+	expect_usage_error({"monitor", "--metrics-textfile"}, "--metrics-textfile");
+}
+
+TEST_F(CliArguments, Metrics)
+{
+	expect_usage_error({"metrics", "ioh"}, "too many positional");
+	expect_usage_error({"metrics", "--textfile"}, "--textfile");
+	expect_usage_error({"metrics", "--textfile", ""}, "--textfile: empty directory");
+	expect_usage_error({"metrics", "--json"}, "unrecognised option");
 }
 
 TEST_F(CliArguments, UsageErrorNamesTheCommand)

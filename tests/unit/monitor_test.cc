@@ -8,16 +8,20 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <regex>
 
 #include "cli_harness.h"
 #include "fake_event_source.h"
+#include "temporary_directory.h"
 #include "sys/unique_fd.h"
 
 namespace iohang::testing {
@@ -263,6 +267,76 @@ TEST_F(Monitor, ReportsAFailingHook)
 	const CliResult r = run({"--count", "1", "--exec", "exit 3"});
 	EXPECT_EQ(r.status, 0);
 	EXPECT_NE(r.err.find("hook exited with status 3"), std::string::npos) << r.err;
+}
+
+std::string read_file(const std::string &path)
+{
+	std::ifstream in(path);
+	return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool has_line(const std::string &text, const std::string &line)
+{
+	const auto all = lines(text);
+	return std::find(all.begin(), all.end(), line) != all.end();
+}
+
+TEST_F(Monitor, MetricsTextfileIsWrittenAtStartAndAfterEachEvent)
+{
+	TemporaryDirectory dir;
+	const std::string file = dir.path() + "/iohang.prom";
+	dm.add_iohang("ioh", "8:16 0 60000");
+	std::string at_first_event;
+	source->on_receive = [&] {
+		at_first_event = read_file(file);
+		dm.devices["ioh"].status = "hung 1 1 0 0 0 0 0 0";
+	};
+	source->push(iohang_uevent("ioh", "HANG"));
+	const CliResult r = run({"--count", "1", "--quiet", "--metrics-textfile", dir.path()});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_TRUE(has_line(at_first_event, R"(iohang_state{name="ioh",uuid="",state="ok"} 1)"))
+		<< at_first_event;
+	const std::string after = read_file(file);
+	EXPECT_TRUE(has_line(after, R"(iohang_state{name="ioh",uuid="",state="hung"} 1)")) << after;
+	EXPECT_TRUE(has_line(after, R"(iohang_held_bios{name="ioh",uuid=""} 1)")) << after;
+}
+
+// Devices come and go with uevents that are no iohang events.
+TEST_F(Monitor, MetricsTextfileFollowsOtherBlockUevents)
+{
+	TemporaryDirectory dir;
+	source->on_receive = [&] { dm.add_iohang("new", "8:16 0 60000"); };
+	source->push({{"ACTION", "change"}, {"DM_NAME", "new"}});
+	const CliResult r = run({"--duration", "300ms", "--metrics-textfile", dir.path()});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_TRUE(has_line(read_file(dir.path() + "/iohang.prom"),
+			     R"(iohang_held_bios{name="new",uuid=""} 0)"));
+}
+
+TEST_F(Monitor, MetricsTextfileInAMissingDirectoryStopsTheStart)
+{
+	TemporaryDirectory dir;
+	const CliResult r = run({"--metrics-textfile", dir.path() + "/missing"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "iohangctl: monitor: cannot create a temporary file in " + dir.path() +
+				 "/missing: No such file or directory\n");
+}
+
+TEST_F(Monitor, MetricsTextfileFailingLaterIsReportedAndTheMonitorGoesOn)
+{
+	TemporaryDirectory dir;
+	const std::string textfiles = dir.path() + "/textfiles";
+	std::filesystem::create_directory(textfiles);
+	source->on_receive = [&] { std::filesystem::remove_all(textfiles); };
+	source->push(iohang_uevent("ioh", "HANG"));
+	source->push(iohang_uevent("ioh", "RECOVER"));
+	const CliResult r = run({"--count", "2", "--metrics-textfile", textfiles});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(lines(r.out).size(), 2u);
+	EXPECT_NE(r.err.find("iohangctl: monitor: cannot write the metrics: cannot create a "
+			     "temporary file in " + textfiles),
+		  std::string::npos)
+		<< r.err;
 }
 
 TEST_F(Monitor, EventSourceFailureExitsOne)

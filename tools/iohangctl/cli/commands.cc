@@ -16,6 +16,8 @@ const std::vector<Action> kActions = {
 	 action::list::get_arguments, action::list::execute},
 	{"status", "[NAME...]", "Show state, counters and settings of iohang devices (all when no NAME).",
 	 action::status::get_arguments, action::status::execute},
+	{"metrics", "", "Print every iohang device's status for Prometheus, or write it for node_exporter.",
+	 action::metrics::get_arguments, action::metrics::execute},
 	{"set", "NAME", "Change the timeout or retry interval of a running device.",
 	 action::set::get_arguments, action::set::execute},
 	{"fail", "NAME", "Fail all I/O the device holds now, with its original error.",

@@ -34,6 +34,12 @@ void get_arguments(po::options_description &options, po::options_description &hi
 void execute(const po::variables_map &arguments, Context &context);
 } // namespace action::status
 
+namespace action::metrics {
+void get_arguments(po::options_description &options, po::options_description &hidden,
+		   po::positional_options_description &positional);
+void execute(const po::variables_map &arguments, Context &context);
+} // namespace action::metrics
+
 namespace action::set {
 void get_arguments(po::options_description &options, po::options_description &hidden,
 		   po::positional_options_description &positional);

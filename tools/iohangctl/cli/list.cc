@@ -28,8 +28,7 @@ std::vector<DeviceReport> report_all_iohang_devices(DeviceMapper &dm)
 	return reports;
 }
 
-void print_reports(const std::vector<DeviceReport> &reports, bool json, std::ostream &out,
-		   std::ostream &err)
+void warn_not_understood(const std::vector<DeviceReport> &reports, std::ostream &err)
 {
 	for (const auto &report : reports) {
 		const std::vector<std::string> unknown = not_understood(report);
@@ -40,6 +39,12 @@ void print_reports(const std::vector<DeviceReport> &reports, bool json, std::ost
 			err << (i ? ", " : "") << unknown[i];
 		err << "\n";
 	}
+}
+
+void print_reports(const std::vector<DeviceReport> &reports, bool json, std::ostream &out,
+		   std::ostream &err)
+{
+	warn_not_understood(reports, err);
 	if (json)
 		out << format_report_json(reports) << "\n";
 	else

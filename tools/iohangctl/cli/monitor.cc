@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/list.h"
+#include "cli/metrics.h"
 #include "core/duration.h"
 #include "core/errors.h"
 #include "monitor/monitor_loop.h"
@@ -44,7 +45,10 @@ void get_arguments(po::options_description &options, po::options_description &hi
 		 "kernel: uevents straight from the kernel, no udevd needed (default); "
 		 "udev: uevents as udevd passes them on")
 		("receive-buffer", po::value<std::string>()->value_name("BYTES"),
-		 "uevent socket receive buffer (default 134217728, 128 MiB)");
+		 "uevent socket receive buffer (default 134217728, 128 MiB)")
+		("metrics-textfile", po::value<std::string>()->value_name("DIR"),
+		 "keep DIR/iohang.prom (as 'iohangctl metrics --textfile DIR' writes it) "
+		 "current: rewritten at start and after every event");
 }
 
 std::vector<IohangEvent> device_states(DeviceMapper &dm)
@@ -86,6 +90,10 @@ void execute(const po::variables_map &arguments, Context &context)
 		hooks.timeout = std::chrono::milliseconds(*timeout);
 	settings.count = integer_option(arguments, "count", 1, UINT64_MAX);
 	settings.duration_ms = duration_option(arguments, "duration");
+	if (arguments.count("metrics-textfile")) {
+		const std::string dir = textfile_directory(arguments, "metrics-textfile");
+		settings.refresh_metrics = [&context, dir] { write_metrics_textfile(context.dm, dir); };
+	}
 
 	EventSourceOptions source_options;
 	source_options.receive_buffer_bytes = static_cast<int>(

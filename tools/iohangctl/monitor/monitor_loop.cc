@@ -126,6 +126,22 @@ void run_monitor(const MonitorSettings &settings, EventSource &source,
 		return stop;
 	};
 
+	// Uevents of any block disk may mean an iohang device came, went or
+	// changed state; whatever the batch held, the file is rewritten.
+	auto refresh_metrics_or_warn = [&] {
+		if (!settings.refresh_metrics)
+			return;
+		try {
+			settings.refresh_metrics();
+		} catch (const std::exception &e) {
+			err << "iohangctl: monitor: cannot write the metrics: " << e.what() << std::endl;
+		}
+	};
+
+	// The file is there before "ready", so whoever waits for that line
+	// may read it at once.
+	if (settings.refresh_metrics)
+		settings.refresh_metrics();
 	// Subscribed and with its signals in hand: whoever started the
 	// monitor may now cause the events it waits for.
 	err << "iohangctl: monitor: ready" << std::endl;
@@ -169,6 +185,7 @@ void run_monitor(const MonitorSettings &settings, EventSource &source,
 			}
 			if (source.take_overflow())
 				report_overflow();
+			refresh_metrics_or_warn();
 		}
 		if (hooks)
 			hooks->reap();

@@ -24,6 +24,11 @@ struct MonitorSettings {
 	HookLimits hooks;
 	std::optional<std::uint64_t> count;       // stop after N matching events
 	std::optional<std::uint64_t> duration_ms; // stop after this long
+	// Rewrites the metrics textfile (--metrics-textfile); empty: none.
+	// Called before "ready", where what it throws ends the monitor, and
+	// after every batch of uevents, where that is reported and the
+	// monitor goes on: a full disk must not stop the relaying of events.
+	std::function<void()> refresh_metrics;
 };
 
 // The current state of every iohang device, as kStateAction events (the
