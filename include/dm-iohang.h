@@ -47,7 +47,7 @@
 #define DM_IOHANG_STS_NOSPC		"nospc"
 #define DM_IOHANG_RETRY_ON_SEPARATOR	","
 /* Since 1.2.0; ioerr alone before. */
-#define DM_IOHANG_RETRY_ON_DEFAULT	DM_IOHANG_STS_IOERR DM_IOHANG_RETRY_ON_SEPARATOR DM_IOHANG_STS_TRANSPORT
+#define DM_IOHANG_RETRY_ON_DEFAULT	"ioerr,transport"
 
 /* Messages: dmsetup message <dev> 0 <message> [<arg>] */
 #define DM_IOHANG_MSG_SET_TIMEOUT		"set_timeout"

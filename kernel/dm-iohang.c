@@ -44,6 +44,14 @@
  */
 #define IOHANG_MAX_EXPIRY_BATCH_MS 1000U
 
+/*
+ * A bio failing this soon after the device answered does not start a new
+ * hang: under a busy device with a bad region, each write to it would
+ * otherwise give a hang and a recovery.  It is held all the same, and a
+ * probe that fails with it once this time has passed starts the hang.
+ */
+#define IOHANG_HANG_HOLDOFF_MS 1000U
+
 /* Which held bios a sign of life sends back down (the larger wins). */
 enum iohang_answer {
 	IOHANG_ANSWER_NONE,
@@ -116,6 +124,8 @@ struct iohang_c {
 	bool unanswered;
 	/* The device answered: the worker resubmits the held bios at once. */
 	enum iohang_answer answer;
+	/* When an answer last ended a hang. */
+	unsigned long answered_at;
 	/* The held bios need a walk now: a new timeout applies to them. */
 	bool walk_requested;
 	bool pushing_back;
@@ -552,7 +562,7 @@ static void __iohang_queue_event(struct iohang_c *ic,
 	 * is always reported.
 	 */
 	if (ic->nr_events < IOHANG_MAX_PENDING_EVENTS)
-		ic->nr_events++;
+		WRITE_ONCE(ic->nr_events, ic->nr_events + 1);
 	ev = &ic->events[ic->nr_events - 1];
 	ev->action = action;
 	ev->count = count;
@@ -561,6 +571,7 @@ static void __iohang_queue_event(struct iohang_c *ic,
 	ev->error = ic->last_error;
 }
 
+/* The worker, kicked by the caller, sends the event. */
 static void __iohang_start_hang(struct iohang_c *ic)
 {
 	unsigned long now = jiffies;
@@ -569,7 +580,8 @@ static void __iohang_start_hang(struct iohang_c *ic)
 
 	WRITE_ONCE(ic->hung, true);
 	ic->hang_start = now;
-	ic->next_retry = now + msecs_to_jiffies(ic->retry_interval_ms);
+	ic->late_released = 0;
+	ic->requeued = 0;
 	ic->stats.hang_events++;
 	__iohang_queue_event(ic, IOHANG_HANG, 0, 0, ic->nr_held);
 }
@@ -613,6 +625,7 @@ static bool __iohang_drop(struct iohang_c *ic, unsigned int nr,
 		return false;
 	wake_up(&ic->all_released);
 	WRITE_ONCE(ic->unanswered, false);
+	ic->answer = IOHANG_ANSWER_NONE;
 	if (!ic->hung) {
 		/* Stragglers: their hang was over when the device answered. */
 		ic->late_released = 0;
@@ -680,11 +693,20 @@ static bool iohang_bio_may_wait(struct iohang_c *ic, struct bio *bio,
 }
 
 /*
- * A bio the device completed, or failed with a status that is not a path
- * error (blk_path_error(): the storage was reached and refused it), shows
- * the device answers.  The first one ends the hang; each one sends the
- * held bios back down, if any wait for that: @probe says it was a held
- * bio, which sends the stragglers back too.
+ * Only a bio that carried data and succeeded proves the storage answers:
+ * the block layer itself completes an empty flush successfully when the
+ * device has no write cache, and fails an operation the device does not
+ * support, without reaching it.
+ */
+static bool iohang_bio_proves_life(struct iohang_bio *ib, blk_status_t error)
+{
+	return !error && ib->record.iter.bi_size;
+}
+
+/*
+ * The device answered.  The first answer ends the hang; each one sends
+ * the held bios back down, if any wait for that: @probe says it was a
+ * held bio, which sends the stragglers back too.
  */
 static void __iohang_answered(struct iohang_c *ic, bool probe)
 {
@@ -695,6 +717,7 @@ static void __iohang_answered(struct iohang_c *ic, bool probe)
 	lockdep_assert_held(&ic->lock);
 
 	if (ic->hung) {
+		ic->answered_at = jiffies;
 		duration_ms = __iohang_end_hang(ic);
 		/* The worker, kicked below, sends it once the bios moved. */
 		__iohang_queue_event(ic, IOHANG_RECOVER, 0, duration_ms,
@@ -785,7 +808,7 @@ static unsigned int iohang_requeue_list(struct iohang_c *ic,
 	while ((bio = bio_list_pop(bios))) {
 		if (!iohang_must_push_back(ic)) {
 			ib = dm_per_bio_data(bio, sizeof(*ib));
-			ib->flags &= ~IOHANG_BIO_PROBE;
+			ib->flags &= ~(IOHANG_BIO_PROBE | IOHANG_BIO_ANSWERED);
 			bio_list_add(rehold, bio);
 			continue;
 		}
@@ -846,6 +869,15 @@ static void __iohang_expire_by(struct iohang_c *ic, struct iohang_bio *ib)
 	}
 }
 
+static bool __iohang_answered_lately(struct iohang_c *ic)
+{
+	lockdep_assert_held(&ic->lock);
+
+	return ic->stats.hang_events &&
+	       time_before(jiffies, ic->answered_at +
+			   msecs_to_jiffies(IOHANG_HANG_HOLDOFF_MS));
+}
+
 /*
  * Take ownership of a bio that iohang has not held before.  The caller has
  * checked max_held.
@@ -864,15 +896,19 @@ static void __iohang_hold(struct iohang_c *ic, struct bio *bio,
 	WRITE_ONCE(ic->unanswered, true);
 	bio_list_add(&ic->held_bios, bio);
 
-	if (!ic->hung) {
-		__iohang_start_hang(ic);
+	if (ic->nr_held == 1) {
+		/* The first held bio starts the clocks; the worker arms them. */
+		ic->next_retry = ib->first_failure +
+				 msecs_to_jiffies(ic->retry_interval_ms);
 		ic->next_expiry = ib->first_failure +
 				  msecs_to_jiffies(ic->timeout_ms);
-		/* The worker arms the retry clock and sends the event. */
 		iohang_kick(ic);
-	} else {
-		__iohang_expire_by(ic, ib);
 	}
+	if (!ic->hung && !__iohang_answered_lately(ic)) {
+		__iohang_start_hang(ic);
+		iohang_kick(ic);
+	}
+	__iohang_expire_by(ic, ib);
 }
 
 static bool __iohang_full(struct iohang_c *ic)
@@ -985,7 +1021,8 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 		 * no retry changes the answer, which ends the wait.
 		 */
 		ic->stats.recovered++;
-		__iohang_answered(ic, was_probe);
+		if (iohang_bio_proves_life(ib, error))
+			__iohang_answered(ic, was_probe);
 		__iohang_park(ic, bio, ib, error, IOHANG_RECOVER);
 	} else if (iohang_must_push_back(ic)) {
 		__iohang_park(ic, bio, ib, BLK_STS_DM_REQUEUE, IOHANG_REQUEUE);
@@ -1007,8 +1044,14 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 			ic->last_error = error;
 		if (answered)
 			ib->flags |= IOHANG_BIO_STRAGGLER;
-		if (!(ib->flags & IOHANG_BIO_STRAGGLER))
+		if (!(ib->flags & IOHANG_BIO_STRAGGLER)) {
 			WRITE_ONCE(ic->unanswered, true);
+			if (!ic->hung && !__iohang_answered_lately(ic)) {
+				/* It still fails and nothing answered. */
+				__iohang_start_hang(ic);
+				iohang_kick(ic);
+			}
+		}
 		bio_list_add(&ic->held_bios, bio);
 		__iohang_expire_by(ic, ib);
 	}
@@ -1028,7 +1071,7 @@ static noinline int iohang_end_io_slowpath(struct iohang_c *ic,
 		    iohang_status_in_retry_on(ic, error) &&
 		    iohang_bio_may_wait(ic, bio, ib))
 			return iohang_hold_failed(ic, bio, ib, error);
-		if (!error || !blk_path_error(error))
+		if (iohang_bio_proves_life(ib, error))
 			iohang_answered(ic);
 		return DM_ENDIO_DONE;
 	}
@@ -1054,6 +1097,7 @@ static int iohang_end_io(struct dm_target *ti, struct bio *bio,
 	return iohang_end_io_slowpath(ic, bio, *error);
 }
 
+/* In this order: all but the first two resubmit every bio they may. */
 enum iohang_retry {
 	IOHANG_RETRY_NONE,
 	IOHANG_RETRY_PROBE,
@@ -1156,12 +1200,14 @@ static enum iohang_retry __iohang_retry_due(struct iohang_c *ic,
 
 	if (ic->pushing_back)
 		return IOHANG_RETRY_NONE;
+	/* retry_now sends the stragglers too, whatever else is pending. */
+	if (ic->retry_requested)
+		return ic->answer == IOHANG_ANSWER_NONE ?
+		       IOHANG_RETRY_ALL : IOHANG_RETRY_ANSWERED_ALL;
 	if (ic->answer == IOHANG_ANSWER_ALL)
 		return IOHANG_RETRY_ANSWERED_ALL;
 	if (ic->answer == IOHANG_ANSWER_FRESH)
 		return IOHANG_RETRY_ANSWERED_FRESH;
-	if (ic->retry_requested)
-		return IOHANG_RETRY_ALL;
 	if (time_before(now, ic->next_retry))
 		return IOHANG_RETRY_NONE;
 	if (test_bit(IOHANG_FEATURE_RETRY_ALL, &ic->flags))
@@ -1174,7 +1220,8 @@ static bool __iohang_walk_due(struct iohang_c *ic, unsigned long now)
 {
 	lockdep_assert_held(&ic->lock);
 
-	return ic->walk_requested || ic->retry_requested || ic->answer ||
+	return ic->walk_requested || ic->retry_requested ||
+	       ic->answer != IOHANG_ANSWER_NONE ||
 	       time_after_eq(now, ic->next_retry) ||
 	       time_after_eq(now, ic->next_expiry);
 }
@@ -1270,11 +1317,24 @@ static void iohang_work(struct work_struct *work)
 			ic->answer = IOHANG_ANSWER_NONE;
 			WRITE_ONCE(ic->unanswered, false);
 		}
-		ic->walk_requested = false;
-		/* Bios held while the walk runs lower it again. */
-		ic->next_expiry = now + MAX_JIFFY_OFFSET;
-		bio_list_merge(&held, &ic->held_bios);
-		bio_list_init(&ic->held_bios);
+		if (ic->walk_requested || retry > IOHANG_RETRY_PROBE ||
+		    time_after_eq(now, ic->next_expiry)) {
+			ic->walk_requested = false;
+			/* Bios held while the walk runs lower it again. */
+			ic->next_expiry = now + MAX_JIFFY_OFFSET;
+			bio_list_merge(&held, &ic->held_bios);
+			bio_list_init(&ic->held_bios);
+		} else if (retry == IOHANG_RETRY_PROBE &&
+			   !bio_list_empty(&ic->held_bios)) {
+			/*
+			 * Nothing expires yet: the probe, from the head of
+			 * the list, is all there is to walk.  The others stay
+			 * where fail_all and a noflush suspend find them.
+			 */
+			bio_list_add(&held, bio_list_pop(&ic->held_bios));
+		} else {
+			walking = false;
+		}
 	}
 	gen = ic->release_gen;
 	timeout_ms = ic->timeout_ms;
@@ -1322,9 +1382,13 @@ static void iohang_work(struct work_struct *work)
 	spin_lock_irq(&ic->lock);
 	locked = ktime_get();
 	if (!bio_list_empty(&rehold)) {
-		/* A fail_all may have missed them: the walk will tell. */
+		/*
+		 * A fail_all may have missed them: the walk will tell.  An
+		 * answer they were to go down for may be spent.
+		 */
 		bio_list_merge(&ic->held_bios, &rehold);
 		ic->walk_requested = true;
+		WRITE_ONCE(ic->unanswered, true);
 		iohang_kick(ic);
 	}
 	ic->requeued += nr_done_requeued + nr_requeued;
@@ -1473,7 +1537,7 @@ static void iohang_event_work(struct work_struct *work)
 	spin_lock_irq(&ic->lock);
 	nr_events = ic->nr_events;
 	memcpy(events, ic->events, nr_events * sizeof(events[0]));
-	ic->nr_events = 0;
+	WRITE_ONCE(ic->nr_events, 0);
 	spin_unlock_irq(&ic->lock);
 
 	if (!nr_events)
@@ -1528,7 +1592,7 @@ static void iohang_fail_all(struct iohang_c *ic)
 static void iohang_set_timeout(struct iohang_c *ic, unsigned int timeout_ms)
 {
 	spin_lock_irq(&ic->lock);
-	ic->timeout_ms = timeout_ms;
+	WRITE_ONCE(ic->timeout_ms, timeout_ms);
 	/* The new timeout applies to the bios already held. */
 	ic->walk_requested = true;
 	spin_unlock_irq(&ic->lock);
@@ -1586,7 +1650,7 @@ static void iohang_presuspend(struct dm_target *ti)
 	 * come back here once more, fail, and be handed back again.
 	 */
 	spin_lock_irq(&ic->lock);
-	ic->pushing_back = true;
+	WRITE_ONCE(ic->pushing_back, true);
 	bio_list_merge(&bios, &ic->held_bios);
 	bio_list_init(&ic->held_bios);
 	spin_unlock_irq(&ic->lock);
@@ -1597,6 +1661,7 @@ static void iohang_presuspend(struct dm_target *ti)
 	if (!bio_list_empty(&rehold)) {
 		bio_list_merge(&ic->held_bios, &rehold);
 		ic->walk_requested = true;
+		WRITE_ONCE(ic->unanswered, true);
 	}
 	ic->requeued += nr_requeued;
 	if (__iohang_drop(ic, nr_requeued, &end))
@@ -1613,7 +1678,7 @@ static void iohang_resume(struct dm_target *ti)
 	struct iohang_c *ic = ti->private;
 
 	spin_lock_irq(&ic->lock);
-	ic->pushing_back = false;
+	WRITE_ONCE(ic->pushing_back, false);
 	ic->suspended = false;
 	spin_unlock_irq(&ic->lock);
 }
