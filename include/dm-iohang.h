@@ -12,7 +12,7 @@
 
 #define DM_IOHANG_TARGET_NAME		"iohang"
 #define DM_IOHANG_VERSION_MAJOR		1
-#define DM_IOHANG_VERSION_MINOR		1
+#define DM_IOHANG_VERSION_MINOR		2
 #define DM_IOHANG_VERSION_PATCH		0
 
 /*
@@ -21,25 +21,33 @@
  */
 #define DM_IOHANG_MAX_TIMEOUT_MS		86400000U	/* one day */
 #define DM_IOHANG_MAX_RETRY_INTERVAL_MS		3600000U	/* one hour */
-#define DM_IOHANG_DEFAULT_RETRY_INTERVAL_MS	1000U
+/* Since 1.2.0; 1000 before, when every held bio was resubmitted. */
+#define DM_IOHANG_DEFAULT_RETRY_INTERVAL_MS	100U
 #define DM_IOHANG_MAX_HELD_LIMIT		16777216U	/* 2^24 bios */
 
 /* Optional table parameters (the count of words follows <timeout_ms>). */
 #define DM_IOHANG_OPT_RETRY_INTERVAL	"retry_interval_ms"
 #define DM_IOHANG_OPT_RETRY_ON		"retry_on"
+/* The default since 1.2.0: accepted, never printed. */
 #define DM_IOHANG_OPT_PROBE		"probe"
+/* Resubmit every held bio each interval (the default before 1.2.0). */
+#define DM_IOHANG_OPT_RETRY_ALL		"retry_all"
 #define DM_IOHANG_OPT_HOLD_NEW_IO	"hold_new_io"
 #define DM_IOHANG_OPT_MAX_HELD		"max_held"
-#define DM_IOHANG_MAX_OPT_WORDS		8
+/* Since 1.2.0: flush and FUA bios are never held. */
+#define DM_IOHANG_OPT_FAIL_FLUSH	"fail_flush"
+#define DM_IOHANG_MAX_OPT_WORDS		9
 
 /* Completion statuses accepted by retry_on, in canonical order. */
 #define DM_IOHANG_STS_IOERR		"ioerr"
 #define DM_IOHANG_STS_TRANSPORT		"transport"
 #define DM_IOHANG_STS_TIMEOUT		"timeout"
+#define DM_IOHANG_STS_OFFLINE		"offline"	/* since 1.2.0 */
 #define DM_IOHANG_STS_MEDIUM		"medium"
 #define DM_IOHANG_STS_NOSPC		"nospc"
 #define DM_IOHANG_RETRY_ON_SEPARATOR	","
-#define DM_IOHANG_RETRY_ON_DEFAULT	DM_IOHANG_STS_IOERR
+/* Since 1.2.0; ioerr alone before. */
+#define DM_IOHANG_RETRY_ON_DEFAULT	"ioerr,transport"
 
 /* Messages: dmsetup message <dev> 0 <message> [<arg>] */
 #define DM_IOHANG_MSG_SET_TIMEOUT		"set_timeout"

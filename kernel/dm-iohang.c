@@ -26,11 +26,13 @@
 
 /*
  * iohang: the same as the linear target, except that a bio completing with
- * a retryable error is held and resubmitted every retry interval, until it
- * succeeds or until the per-device timeout has passed since its first
- * failure; only then does its original error reach the upper layer.  A
- * storage outage shorter than the timeout looks like slow I/O to the
- * filesystem above instead of an I/O error.
+ * a retryable error is held until the device answers again or until the
+ * per-device timeout has passed since its first failure; only then does
+ * its original error reach the upper layer.  While bios are held, one of
+ * them probes the device every retry interval; the first bio that
+ * succeeds through the target (a probe, a retry or new I/O) sends every
+ * held bio back down at once.  A storage outage shorter than the timeout
+ * looks like slow I/O to the filesystem above instead of an I/O error.
  */
 
 #define IOHANG_MAX_PENDING_EVENTS 8
@@ -41,6 +43,23 @@
  * of each other time out together, in one event.
  */
 #define IOHANG_MAX_EXPIRY_BATCH_MS 1000U
+
+/*
+ * A bio failing this soon after the device answered does not start a new
+ * hang: under a busy device with a bad region, each write to it would
+ * otherwise give a hang and a recovery.  It is held all the same, and a
+ * probe that fails with it once this time has passed starts the hang.
+ */
+#define IOHANG_HANG_HOLDOFF_MS 1000U
+
+/* Which held bios a sign of life sends back down (the larger wins). */
+enum iohang_answer {
+	IOHANG_ANSWER_NONE,
+	/* All but the stragglers: new I/O or a retry succeeded. */
+	IOHANG_ANSWER_FRESH,
+	/* All of them: a probe, one of the held bios, succeeded. */
+	IOHANG_ANSWER_ALL,
+};
 
 enum iohang_action {
 	IOHANG_HANG,
@@ -94,9 +113,19 @@ struct iohang_c {
 	 * returned, so when it drops to 0 dm core is done with all of them.
 	 */
 	unsigned int nr_held;
+	/*
+	 * The device is down: a bio failed on its first attempt and nothing
+	 * has succeeded through the target since.
+	 */
 	bool hung;
 	bool probing;
 	bool retry_requested;
+	/* Held bios that have not been retried since the device answered. */
+	bool unanswered;
+	/* The device answered: the worker resubmits the held bios at once. */
+	enum iohang_answer answer;
+	/* When an answer last ended a hang. */
+	unsigned long answered_at;
 	/* The held bios need a walk now: a new timeout applies to them. */
 	bool walk_requested;
 	bool pushing_back;
@@ -132,14 +161,23 @@ struct iohang_c {
 };
 
 enum feature_flag_bits {
-	IOHANG_FEATURE_PROBE,
+	IOHANG_FEATURE_RETRY_ALL,
 	IOHANG_FEATURE_HOLD_NEW_IO,
+	IOHANG_FEATURE_FAIL_FLUSH,
 };
 
 enum iohang_bio_flags {
 	IOHANG_BIO_HELD = 1,
 	IOHANG_BIO_RELEASED = 2,
 	IOHANG_BIO_PROBE = 4,
+	/* Resubmitted because the device answered. */
+	IOHANG_BIO_ANSWERED = 8,
+	/*
+	 * Failed again although the device answered: retried only by the
+	 * retry clock (and the probe that succeeds), so that one bad sector
+	 * under a busy device is not resubmitted after every success.
+	 */
+	IOHANG_BIO_STRAGGLER = 16,
 };
 
 struct iohang_bio {
@@ -163,11 +201,13 @@ static const struct {
 	{ DM_IOHANG_STS_IOERR, BLK_STS_IOERR },
 	{ DM_IOHANG_STS_TRANSPORT, BLK_STS_TRANSPORT },
 	{ DM_IOHANG_STS_TIMEOUT, BLK_STS_TIMEOUT },
+	{ DM_IOHANG_STS_OFFLINE, BLK_STS_OFFLINE },
 	{ DM_IOHANG_STS_MEDIUM, BLK_STS_MEDIUM },
 	{ DM_IOHANG_STS_NOSPC, BLK_STS_NOSPC },
 };
 
-#define IOHANG_RETRY_ON_DEFAULT BIT(0)
+/* ioerr and transport, in the order of iohang_statuses[]. */
+#define IOHANG_RETRY_ON_DEFAULT (BIT(0) | BIT(1))
 
 static struct workqueue_struct *kiohangd;
 
@@ -243,7 +283,7 @@ static int parse_features(struct dm_arg_set *as, struct iohang_c *ic,
 		{1, DM_IOHANG_MAX_RETRY_INTERVAL_MS, "Invalid retry_interval_ms"},
 		{1, DM_IOHANG_MAX_HELD_LIMIT, "Invalid max_held"},
 	};
-	bool interval_seen = false, retry_on_seen = false;
+	bool interval_seen = false, retry_on_seen = false, probe_seen = false;
 	const char *arg_name;
 	unsigned int argc;
 	int r;
@@ -263,9 +303,27 @@ static int parse_features(struct dm_arg_set *as, struct iohang_c *ic,
 		arg_name = dm_shift_arg(as);
 		argc--;
 
+		/* Probing is the default since 1.2.0: the word changes nothing. */
 		if (!strcasecmp(arg_name, DM_IOHANG_OPT_PROBE)) {
-			if (test_and_set_bit(IOHANG_FEATURE_PROBE, &ic->flags)) {
+			if (probe_seen) {
 				ti->error = "Feature probe duplicated";
+				return -EINVAL;
+			}
+			probe_seen = true;
+			continue;
+		}
+
+		if (!strcasecmp(arg_name, DM_IOHANG_OPT_RETRY_ALL)) {
+			if (test_and_set_bit(IOHANG_FEATURE_RETRY_ALL, &ic->flags)) {
+				ti->error = "Feature retry_all duplicated";
+				return -EINVAL;
+			}
+			continue;
+		}
+
+		if (!strcasecmp(arg_name, DM_IOHANG_OPT_FAIL_FLUSH)) {
+			if (test_and_set_bit(IOHANG_FEATURE_FAIL_FLUSH, &ic->flags)) {
+				ti->error = "Feature fail_flush duplicated";
 				return -EINVAL;
 			}
 			continue;
@@ -336,6 +394,11 @@ static int parse_features(struct dm_arg_set *as, struct iohang_c *ic,
 		return -EINVAL;
 	}
 
+	if (probe_seen && test_bit(IOHANG_FEATURE_RETRY_ALL, &ic->flags)) {
+		ti->error = "Feature probe is incompatible with retry_all";
+		return -EINVAL;
+	}
+
 	return 0;
 }
 
@@ -361,11 +424,14 @@ static void iohang_event_work(struct work_struct *work);
  * <dev_path> <offset> <timeout_ms> [<#feature args> [<arg>]*]
  *
  * Feature args:
- *   retry_interval_ms <ms>   period between resubmissions (default 1000)
- *   retry_on <status>[,<status>]*  ioerr, transport, timeout, medium, nospc
- *   probe                    while hung, resubmit only the oldest bio
+ *   retry_interval_ms <ms>   period between probes (default 100)
+ *   retry_on <status>[,<status>]*  ioerr, transport, timeout, offline,
+ *                            medium, nospc (default ioerr,transport)
+ *   probe                    the default: one held bio probes each period
+ *   retry_all                resubmit every held bio each period instead
  *   hold_new_io              while hung, hold new bios without sending them
  *   max_held <n>             hold at most n bios
+ *   fail_flush               never hold a flush or FUA bio
  *
  * <offset> is in sectors; a <timeout_ms> of 0 disables holding.
  */
@@ -496,7 +562,7 @@ static void __iohang_queue_event(struct iohang_c *ic,
 	 * is always reported.
 	 */
 	if (ic->nr_events < IOHANG_MAX_PENDING_EVENTS)
-		ic->nr_events++;
+		WRITE_ONCE(ic->nr_events, ic->nr_events + 1);
 	ev = &ic->events[ic->nr_events - 1];
 	ev->action = action;
 	ev->count = count;
@@ -505,15 +571,17 @@ static void __iohang_queue_event(struct iohang_c *ic,
 	ev->error = ic->last_error;
 }
 
+/* The worker, kicked by the caller, sends the event. */
 static void __iohang_start_hang(struct iohang_c *ic)
 {
 	unsigned long now = jiffies;
 
 	lockdep_assert_held(&ic->lock);
 
-	ic->hung = true;
+	WRITE_ONCE(ic->hung, true);
 	ic->hang_start = now;
-	ic->next_retry = now + msecs_to_jiffies(ic->retry_interval_ms);
+	ic->late_released = 0;
+	ic->requeued = 0;
 	ic->stats.hang_events++;
 	__iohang_queue_event(ic, IOHANG_HANG, 0, 0, ic->nr_held);
 }
@@ -528,8 +596,7 @@ static unsigned int __iohang_end_hang(struct iohang_c *ic)
 	duration_ms = jiffies_to_msecs(jiffies - ic->hang_start);
 	ic->stats.longest_hang_ms = max(ic->stats.longest_hang_ms,
 					duration_ms);
-	ic->hung = false;
-	ic->probing = false;
+	WRITE_ONCE(ic->hung, false);
 	ic->late_released = 0;
 	ic->requeued = 0;
 	return duration_ms;
@@ -557,8 +624,14 @@ static bool __iohang_drop(struct iohang_c *ic, unsigned int nr,
 	if (ic->nr_held)
 		return false;
 	wake_up(&ic->all_released);
-	if (!ic->hung)
+	WRITE_ONCE(ic->unanswered, false);
+	ic->answer = IOHANG_ANSWER_NONE;
+	if (!ic->hung) {
+		/* Stragglers: their hang was over when the device answered. */
+		ic->late_released = 0;
+		ic->requeued = 0;
 		return false;
+	}
 
 	end->late_released = ic->late_released;
 	end->requeued = ic->requeued;
@@ -600,12 +673,73 @@ static bool iohang_status_in_retry_on(struct iohang_c *ic, blk_status_t error)
 	return false;
 }
 
-static bool iohang_error_is_retryable(struct iohang_c *ic, struct bio *bio,
-				      blk_status_t error)
+/*
+ * Bios that are never held: those whose issuer asked not to wait, discards
+ * (they are hints: dm-raid1 does not retry them either) and, with
+ * fail_flush, flush and FUA writes.  The FUA is read from the record: the
+ * lower device drops it from the bio while it has no write cache.
+ */
+static bool iohang_bio_may_wait(struct iohang_c *ic, struct bio *bio,
+				struct iohang_bio *ib)
 {
 	if (bio->bi_opf & (REQ_RAHEAD | REQ_FAILFAST_MASK))
 		return false;
-	return iohang_status_in_retry_on(ic, error);
+	if (op_is_discard(bio->bi_opf) || bio_op(bio) == REQ_OP_SECURE_ERASE)
+		return false;
+	if ((ib->record.opf & (REQ_PREFLUSH | REQ_FUA)) &&
+	    test_bit(IOHANG_FEATURE_FAIL_FLUSH, &ic->flags))
+		return false;
+	return true;
+}
+
+/*
+ * Only a bio that carried data and succeeded proves the storage answers:
+ * the block layer itself completes an empty flush successfully when the
+ * device has no write cache, and fails an operation the device does not
+ * support, without reaching it.
+ */
+static bool iohang_bio_proves_life(struct iohang_bio *ib, blk_status_t error)
+{
+	return !error && ib->record.iter.bi_size;
+}
+
+/*
+ * The device answered.  The first answer ends the hang; each one sends
+ * the held bios back down, if any wait for that: @probe says it was a
+ * held bio, which sends the stragglers back too.
+ */
+static void __iohang_answered(struct iohang_c *ic, bool probe)
+{
+	enum iohang_answer answer = probe ? IOHANG_ANSWER_ALL :
+					    IOHANG_ANSWER_FRESH;
+	unsigned int duration_ms;
+
+	lockdep_assert_held(&ic->lock);
+
+	if (ic->hung) {
+		ic->answered_at = jiffies;
+		duration_ms = __iohang_end_hang(ic);
+		/* The worker, kicked below, sends it once the bios moved. */
+		__iohang_queue_event(ic, IOHANG_RECOVER, 0, duration_ms,
+				     ic->nr_held);
+	} else if (!probe && !ic->unanswered) {
+		return;
+	}
+	if (answer > ic->answer)
+		ic->answer = answer;
+	iohang_kick(ic);
+}
+
+static void iohang_answered(struct iohang_c *ic)
+{
+	unsigned long flags;
+
+	/* A busy healthy device with stragglers held takes no lock here. */
+	if (!READ_ONCE(ic->hung) && !READ_ONCE(ic->unanswered))
+		return;
+	spin_lock_irqsave(&ic->lock, flags);
+	__iohang_answered(ic, false);
+	spin_unlock_irqrestore(&ic->lock, flags);
 }
 
 /*
@@ -674,7 +808,7 @@ static unsigned int iohang_requeue_list(struct iohang_c *ic,
 	while ((bio = bio_list_pop(bios))) {
 		if (!iohang_must_push_back(ic)) {
 			ib = dm_per_bio_data(bio, sizeof(*ib));
-			ib->flags &= ~IOHANG_BIO_PROBE;
+			ib->flags &= ~(IOHANG_BIO_PROBE | IOHANG_BIO_ANSWERED);
 			bio_list_add(rehold, bio);
 			continue;
 		}
@@ -735,6 +869,15 @@ static void __iohang_expire_by(struct iohang_c *ic, struct iohang_bio *ib)
 	}
 }
 
+static bool __iohang_answered_lately(struct iohang_c *ic)
+{
+	lockdep_assert_held(&ic->lock);
+
+	return ic->stats.hang_events &&
+	       time_before(jiffies, ic->answered_at +
+			   msecs_to_jiffies(IOHANG_HANG_HOLDOFF_MS));
+}
+
 /*
  * Take ownership of a bio that iohang has not held before.  The caller has
  * checked max_held.
@@ -750,17 +893,22 @@ static void __iohang_hold(struct iohang_c *ic, struct bio *bio,
 	ib->release_gen = ic->release_gen;
 	ic->last_error = error;
 	WRITE_ONCE(ic->nr_held, ic->nr_held + 1);
+	WRITE_ONCE(ic->unanswered, true);
 	bio_list_add(&ic->held_bios, bio);
 
-	if (!ic->hung) {
-		__iohang_start_hang(ic);
+	if (ic->nr_held == 1) {
+		/* The first held bio starts the clocks; the worker arms them. */
+		ic->next_retry = ib->first_failure +
+				 msecs_to_jiffies(ic->retry_interval_ms);
 		ic->next_expiry = ib->first_failure +
 				  msecs_to_jiffies(ic->timeout_ms);
-		/* The worker arms the retry clock and sends the event. */
 		iohang_kick(ic);
-	} else {
-		__iohang_expire_by(ic, ib);
 	}
+	if (!ic->hung && !__iohang_answered_lately(ic)) {
+		__iohang_start_hang(ic);
+		iohang_kick(ic);
+	}
+	__iohang_expire_by(ic, ib);
 }
 
 static bool __iohang_full(struct iohang_c *ic)
@@ -775,7 +923,7 @@ static noinline bool iohang_hold_new(struct iohang_c *ic, struct bio *bio,
 	unsigned long flags;
 	bool held;
 
-	if (bio->bi_opf & (REQ_RAHEAD | REQ_FAILFAST_MASK))
+	if (!iohang_bio_may_wait(ic, bio, ib))
 		return false;
 
 	spin_lock_irqsave(&ic->lock, flags);
@@ -856,20 +1004,26 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 				 struct iohang_bio *ib, blk_status_t error)
 {
 	bool was_probe = ib->flags & IOHANG_BIO_PROBE;
+	bool answered = ib->flags & IOHANG_BIO_ANSWERED;
 	unsigned long flags;
 
-	ib->flags &= ~IOHANG_BIO_PROBE;
+	ib->flags &= ~(IOHANG_BIO_PROBE | IOHANG_BIO_ANSWERED);
 
 	spin_lock_irqsave(&ic->lock, flags);
 	if (was_probe)
 		ic->probing = false;
 
-	if (!error) {
+	if (!error || (!blk_path_error(error) &&
+		       !iohang_status_in_retry_on(ic, error))) {
+		/*
+		 * Done, or refused by storage that was reached (a medium
+		 * error, a reservation conflict, an unsupported operation):
+		 * no retry changes the answer, which ends the wait.
+		 */
 		ic->stats.recovered++;
-		/* The probe got through: release every held bio at once. */
-		if (was_probe)
-			ic->retry_requested = true;
-		__iohang_park(ic, bio, ib, BLK_STS_OK, IOHANG_RECOVER);
+		if (iohang_bio_proves_life(ib, error))
+			__iohang_answered(ic, was_probe);
+		__iohang_park(ic, bio, ib, error, IOHANG_RECOVER);
 	} else if (iohang_must_push_back(ic)) {
 		__iohang_park(ic, bio, ib, BLK_STS_DM_REQUEUE, IOHANG_REQUEUE);
 	} else if (ib->release_gen != ic->release_gen || ic->suspended) {
@@ -877,28 +1031,28 @@ static int iohang_retried_end_io(struct iohang_c *ic, struct bio *bio,
 		ic->stats.released++;
 		ic->late_released++;
 		__iohang_park(ic, bio, ib, ib->error, IOHANG_FAIL_ALL);
-	} else if (error == BLK_STS_NOTSUPP) {
-		/*
-		 * Any other failure keeps the bio held, whatever its status:
-		 * an outage changes how it fails (an iSCSI disk fails I/O,
-		 * then goes away until it is replaced).  This one never
-		 * succeeds, so it ends the wait like an answer.  Resubmission
-		 * clears REQ_NOWAIT, so it is not the lower device refusing
-		 * a nowait bio.
-		 */
-		ic->stats.recovered++;
-		__iohang_park(ic, bio, ib, error, IOHANG_RECOVER);
 	} else {
 		/*
-		 * Only a retry_on status becomes the error of bios held by
-		 * hold_new_io: not a lower layer's BLK_STS_AGAIN or the like.
+		 * A path error keeps the bio held, whatever its status: an
+		 * outage changes how it fails (an iSCSI disk fails I/O, then
+		 * goes away until it is replaced).  Only a retry_on status
+		 * becomes the error of bios held by hold_new_io: not a lower
+		 * layer's BLK_STS_AGAIN or the like.  A failed probe goes
+		 * behind the others, so that the next probe tries another.
 		 */
 		if (iohang_status_in_retry_on(ic, error))
 			ic->last_error = error;
-		if (was_probe)
-			bio_list_add_head(&ic->held_bios, bio);
-		else
-			bio_list_add(&ic->held_bios, bio);
+		if (answered)
+			ib->flags |= IOHANG_BIO_STRAGGLER;
+		if (!(ib->flags & IOHANG_BIO_STRAGGLER)) {
+			WRITE_ONCE(ic->unanswered, true);
+			if (!ic->hung && !__iohang_answered_lately(ic)) {
+				/* It still fails and nothing answered. */
+				__iohang_start_hang(ic);
+				iohang_kick(ic);
+			}
+		}
+		bio_list_add(&ic->held_bios, bio);
 		__iohang_expire_by(ic, ib);
 	}
 	spin_unlock_irqrestore(&ic->lock, flags);
@@ -913,10 +1067,13 @@ static noinline int iohang_end_io_slowpath(struct iohang_c *ic,
 	struct iohang_bio *ib = dm_per_bio_data(bio, sizeof(*ib));
 
 	if (likely(!ib->flags)) {
-		if (!error || !READ_ONCE(ic->timeout_ms) ||
-		    !iohang_error_is_retryable(ic, bio, error))
-			return DM_ENDIO_DONE;
-		return iohang_hold_failed(ic, bio, ib, error);
+		if (error && READ_ONCE(ic->timeout_ms) &&
+		    iohang_status_in_retry_on(ic, error) &&
+		    iohang_bio_may_wait(ic, bio, ib))
+			return iohang_hold_failed(ic, bio, ib, error);
+		if (iohang_bio_proves_life(ib, error))
+			iohang_answered(ic);
+		return DM_ENDIO_DONE;
 	}
 
 	if (ib->flags & IOHANG_BIO_RELEASED)
@@ -940,10 +1097,14 @@ static int iohang_end_io(struct dm_target *ti, struct bio *bio,
 	return iohang_end_io_slowpath(ic, bio, *error);
 }
 
+/* In this order: all but the first two resubmit every bio they may. */
 enum iohang_retry {
 	IOHANG_RETRY_NONE,
 	IOHANG_RETRY_PROBE,
 	IOHANG_RETRY_ALL,
+	/* The device answered: all but the stragglers, or all. */
+	IOHANG_RETRY_ANSWERED_FRESH,
+	IOHANG_RETRY_ANSWERED_ALL,
 };
 
 /* The held bios taken out of the list, sorted by what happens to them. */
@@ -959,10 +1120,29 @@ struct iohang_walk {
 	unsigned int gen;
 };
 
+static bool iohang_walk_resubmits(enum iohang_retry retry,
+				  struct iohang_bio *ib,
+				  const struct iohang_walk *w)
+{
+	switch (retry) {
+	case IOHANG_RETRY_NONE:
+		return false;
+	case IOHANG_RETRY_PROBE:
+		return !w->nr_resubmit;
+	case IOHANG_RETRY_ANSWERED_FRESH:
+		return !(ib->flags & IOHANG_BIO_STRAGGLER);
+	case IOHANG_RETRY_ALL:
+	case IOHANG_RETRY_ANSWERED_ALL:
+		break;
+	}
+	return true;
+}
+
 /*
- * Sort the held bios into expired ones, ones to resubmit now (all, or one
- * probe) and ones to keep, and find when the next of them expires.  Runs
- * without the lock: a million held bios never keep interrupts off.
+ * Sort the held bios into expired ones, ones to resubmit now (one probe,
+ * all, or all but the stragglers) and ones to keep, and find when the next
+ * of them expires.  Runs without the lock: a million held bios never keep
+ * interrupts off.
  */
 static void iohang_walk(struct bio_list *held, unsigned long now,
 			unsigned int timeout_ms, unsigned int interval_ms,
@@ -999,15 +1179,17 @@ static void iohang_walk(struct bio_list *held, unsigned long now,
 		 */
 		if (time_before(expiry + batch, w->next_expiry))
 			w->next_expiry = expiry + batch;
-		if (retry == IOHANG_RETRY_ALL ||
-		    (retry == IOHANG_RETRY_PROBE && !w->nr_resubmit)) {
-			if (retry == IOHANG_RETRY_PROBE)
-				ib->flags |= IOHANG_BIO_PROBE;
-			bio_list_add(&w->resubmit, bio);
-			w->nr_resubmit++;
-		} else {
+		if (!iohang_walk_resubmits(retry, ib, w)) {
 			bio_list_add(&w->keep, bio);
+			continue;
 		}
+		if (retry == IOHANG_RETRY_PROBE)
+			ib->flags |= IOHANG_BIO_PROBE;
+		if (retry == IOHANG_RETRY_ANSWERED_FRESH ||
+		    retry == IOHANG_RETRY_ANSWERED_ALL)
+			ib->flags |= IOHANG_BIO_ANSWERED;
+		bio_list_add(&w->resubmit, bio);
+		w->nr_resubmit++;
 	}
 }
 
@@ -1016,12 +1198,22 @@ static enum iohang_retry __iohang_retry_due(struct iohang_c *ic,
 {
 	lockdep_assert_held(&ic->lock);
 
-	if (ic->pushing_back ||
-	    (!ic->retry_requested && time_before(now, ic->next_retry)))
+	if (ic->pushing_back)
 		return IOHANG_RETRY_NONE;
-	if (test_bit(IOHANG_FEATURE_PROBE, &ic->flags) && !ic->retry_requested)
-		return ic->probing ? IOHANG_RETRY_NONE : IOHANG_RETRY_PROBE;
-	return IOHANG_RETRY_ALL;
+	/* retry_now sends the stragglers too, whatever else is pending. */
+	if (ic->retry_requested)
+		return ic->answer == IOHANG_ANSWER_NONE ?
+		       IOHANG_RETRY_ALL : IOHANG_RETRY_ANSWERED_ALL;
+	if (ic->answer == IOHANG_ANSWER_ALL)
+		return IOHANG_RETRY_ANSWERED_ALL;
+	if (ic->answer == IOHANG_ANSWER_FRESH)
+		return IOHANG_RETRY_ANSWERED_FRESH;
+	if (time_before(now, ic->next_retry))
+		return IOHANG_RETRY_NONE;
+	if (test_bit(IOHANG_FEATURE_RETRY_ALL, &ic->flags))
+		return IOHANG_RETRY_ALL;
+	/* One probe at a time: the next waits for its answer. */
+	return ic->probing ? IOHANG_RETRY_NONE : IOHANG_RETRY_PROBE;
 }
 
 static bool __iohang_walk_due(struct iohang_c *ic, unsigned long now)
@@ -1029,6 +1221,7 @@ static bool __iohang_walk_due(struct iohang_c *ic, unsigned long now)
 	lockdep_assert_held(&ic->lock);
 
 	return ic->walk_requested || ic->retry_requested ||
+	       ic->answer != IOHANG_ANSWER_NONE ||
 	       time_after_eq(now, ic->next_retry) ||
 	       time_after_eq(now, ic->next_expiry);
 }
@@ -1113,14 +1306,35 @@ static void iohang_work(struct work_struct *work)
 		retry = __iohang_retry_due(ic, now);
 		if (time_after_eq(now, ic->next_retry) || retry)
 			ic->next_retry = now + msecs_to_jiffies(ic->retry_interval_ms);
-		/* A retry_now sent during a noflush suspend waits for it. */
-		if (retry)
+		/*
+		 * A retry_now sent during a noflush suspend waits for it.
+		 * Every bio not a straggler goes down in any retry but a
+		 * probe: those held again from now on wait for an answer.
+		 */
+		if (retry != IOHANG_RETRY_NONE &&
+		    retry != IOHANG_RETRY_PROBE) {
 			ic->retry_requested = false;
-		ic->walk_requested = false;
-		/* Bios held while the walk runs lower it again. */
-		ic->next_expiry = now + MAX_JIFFY_OFFSET;
-		bio_list_merge(&held, &ic->held_bios);
-		bio_list_init(&ic->held_bios);
+			ic->answer = IOHANG_ANSWER_NONE;
+			WRITE_ONCE(ic->unanswered, false);
+		}
+		if (ic->walk_requested || retry > IOHANG_RETRY_PROBE ||
+		    time_after_eq(now, ic->next_expiry)) {
+			ic->walk_requested = false;
+			/* Bios held while the walk runs lower it again. */
+			ic->next_expiry = now + MAX_JIFFY_OFFSET;
+			bio_list_merge(&held, &ic->held_bios);
+			bio_list_init(&ic->held_bios);
+		} else if (retry == IOHANG_RETRY_PROBE &&
+			   !bio_list_empty(&ic->held_bios)) {
+			/*
+			 * Nothing expires yet: the probe, from the head of
+			 * the list, is all there is to walk.  The others stay
+			 * where fail_all and a noflush suspend find them.
+			 */
+			bio_list_add(&held, bio_list_pop(&ic->held_bios));
+		} else {
+			walking = false;
+		}
 	}
 	gen = ic->release_gen;
 	timeout_ms = ic->timeout_ms;
@@ -1168,9 +1382,13 @@ static void iohang_work(struct work_struct *work)
 	spin_lock_irq(&ic->lock);
 	locked = ktime_get();
 	if (!bio_list_empty(&rehold)) {
-		/* A fail_all may have missed them: the walk will tell. */
+		/*
+		 * A fail_all may have missed them: the walk will tell.  An
+		 * answer they were to go down for may be spent.
+		 */
 		bio_list_merge(&ic->held_bios, &rehold);
 		ic->walk_requested = true;
+		WRITE_ONCE(ic->unanswered, true);
 		iohang_kick(ic);
 	}
 	ic->requeued += nr_done_requeued + nr_requeued;
@@ -1319,7 +1537,7 @@ static void iohang_event_work(struct work_struct *work)
 	spin_lock_irq(&ic->lock);
 	nr_events = ic->nr_events;
 	memcpy(events, ic->events, nr_events * sizeof(events[0]));
-	ic->nr_events = 0;
+	WRITE_ONCE(ic->nr_events, 0);
 	spin_unlock_irq(&ic->lock);
 
 	if (!nr_events)
@@ -1374,7 +1592,7 @@ static void iohang_fail_all(struct iohang_c *ic)
 static void iohang_set_timeout(struct iohang_c *ic, unsigned int timeout_ms)
 {
 	spin_lock_irq(&ic->lock);
-	ic->timeout_ms = timeout_ms;
+	WRITE_ONCE(ic->timeout_ms, timeout_ms);
 	/* The new timeout applies to the bios already held. */
 	ic->walk_requested = true;
 	spin_unlock_irq(&ic->lock);
@@ -1432,7 +1650,7 @@ static void iohang_presuspend(struct dm_target *ti)
 	 * come back here once more, fail, and be handed back again.
 	 */
 	spin_lock_irq(&ic->lock);
-	ic->pushing_back = true;
+	WRITE_ONCE(ic->pushing_back, true);
 	bio_list_merge(&bios, &ic->held_bios);
 	bio_list_init(&ic->held_bios);
 	spin_unlock_irq(&ic->lock);
@@ -1443,6 +1661,7 @@ static void iohang_presuspend(struct dm_target *ti)
 	if (!bio_list_empty(&rehold)) {
 		bio_list_merge(&ic->held_bios, &rehold);
 		ic->walk_requested = true;
+		WRITE_ONCE(ic->unanswered, true);
 	}
 	ic->requeued += nr_requeued;
 	if (__iohang_drop(ic, nr_requeued, &end))
@@ -1459,7 +1678,7 @@ static void iohang_resume(struct dm_target *ti)
 	struct iohang_c *ic = ti->private;
 
 	spin_lock_irq(&ic->lock);
-	ic->pushing_back = false;
+	WRITE_ONCE(ic->pushing_back, false);
 	ic->suspended = false;
 	spin_unlock_irq(&ic->lock);
 }
@@ -1536,8 +1755,9 @@ static void iohang_status(struct dm_target *ti, status_type_t type,
 			  unsigned int maxlen)
 {
 	struct iohang_c *ic = ti->private;
-	bool probe = test_bit(IOHANG_FEATURE_PROBE, &ic->flags);
+	bool retry_all = test_bit(IOHANG_FEATURE_RETRY_ALL, &ic->flags);
 	bool hold_new_io = test_bit(IOHANG_FEATURE_HOLD_NEW_IO, &ic->flags);
+	bool fail_flush = test_bit(IOHANG_FEATURE_FAIL_FLUSH, &ic->flags);
 	unsigned int longest_ms, sz = 0;
 	bool interval, retry_on;
 	unsigned long flags;
@@ -1562,11 +1782,11 @@ static void iohang_status(struct dm_target *ti, status_type_t type,
 	case STATUSTYPE_TABLE:
 		DMEMIT("%s %llu %u", ic->dev->name,
 		       (unsigned long long)ic->start, ic->timeout_ms);
-		if (!(interval || retry_on || probe || hold_new_io ||
-		      ic->max_held))
+		if (!(interval || retry_on || retry_all || hold_new_io ||
+		      ic->max_held || fail_flush))
 			break;
-		DMEMIT(" %u", interval * 2 + retry_on * 2 + probe +
-		       hold_new_io + (ic->max_held ? 2 : 0));
+		DMEMIT(" %u", interval * 2 + retry_on * 2 + retry_all +
+		       hold_new_io + (ic->max_held ? 2 : 0) + fail_flush);
 		if (interval)
 			DMEMIT(" " DM_IOHANG_OPT_RETRY_INTERVAL " %u",
 			       ic->retry_interval_ms);
@@ -1574,12 +1794,14 @@ static void iohang_status(struct dm_target *ti, status_type_t type,
 			DMEMIT(" " DM_IOHANG_OPT_RETRY_ON " ");
 			sz = iohang_emit_retry_on(ic, result, maxlen, sz);
 		}
-		if (probe)
-			DMEMIT(" " DM_IOHANG_OPT_PROBE);
+		if (retry_all)
+			DMEMIT(" " DM_IOHANG_OPT_RETRY_ALL);
 		if (hold_new_io)
 			DMEMIT(" " DM_IOHANG_OPT_HOLD_NEW_IO);
 		if (ic->max_held)
 			DMEMIT(" " DM_IOHANG_OPT_MAX_HELD " %u", ic->max_held);
+		if (fail_flush)
+			DMEMIT(" " DM_IOHANG_OPT_FAIL_FLUSH);
 		break;
 
 	case STATUSTYPE_IMA:
@@ -1588,9 +1810,9 @@ static void iohang_status(struct dm_target *ti, status_type_t type,
 		       ic->dev->name, (unsigned long long)ic->start,
 		       ic->timeout_ms, ic->retry_interval_ms);
 		sz = iohang_emit_retry_on(ic, result, maxlen, sz);
-		DMEMIT(",probe=%c,hold_new_io=%c,max_held=%u;",
-		       probe ? 'y' : 'n', hold_new_io ? 'y' : 'n',
-		       ic->max_held);
+		DMEMIT(",retry_all=%c,hold_new_io=%c,max_held=%u,fail_flush=%c;",
+		       retry_all ? 'y' : 'n', hold_new_io ? 'y' : 'n',
+		       ic->max_held, fail_flush ? 'y' : 'n');
 		break;
 	}
 	spin_unlock_irqrestore(&ic->lock, flags);

@@ -13,14 +13,21 @@
 # then one command per line on stdin:
 #   heal            suspend --noflush / load HEAL_TABLE / resume SWITCHABLE
 #   heal retry_now  the same, then message IOHANG 0 retry_now
-# Each prints "T0 HEAL_MS DONE_MS": T0 the epoch time just after the resume
+#   load DEV OFFSET start new I/O on DEV: every 10 ms a thread reads 4 KiB
+#                   (O_DIRECT) at OFFSET + a few MiB; a read the outage
+#                   holds blocks only its own thread
+#   unload          stop starting reads, wait for those running
+# heal prints "T0 HEAL_MS DONE_MS": T0 the epoch time just after the resume
 # returned (the moment _switchable_heal would return), HEAL_MS the time the
-# three ioctls took, DONE_MS from T0 until INFLIGHT_FILE reads "0 0"
-# (polled every millisecond).
+# three ioctls took, DONE_MS from T0 until INFLIGHT_FILE shows no write in
+# flight (polled every millisecond).  load and unload print "ok N", N the
+# reads started so far.
 import fcntl
+import mmap
 import os
 import struct
 import sys
+import threading
 import time
 
 DM_VERSION = (4, 0, 0)
@@ -59,14 +66,59 @@ def table_load(fd, name, table):
     dm_ioctl(fd, DM_TABLE_LOAD, name, payload=spec + params, target_count=1)
 
 
+class Load:
+    """New I/O through the device while the benchmark runs."""
+
+    def __init__(self, path, offset):
+        self.fd = os.open(path, os.O_RDONLY | os.O_DIRECT)
+        self.offset = offset
+        self.stop = threading.Event()
+        self.started = 0
+        self.threads = []
+        self.ticker = threading.Thread(target=self._tick)
+        self.ticker.start()
+
+    def _read(self, n):
+        buf = mmap.mmap(-1, 4096)  # page-aligned, as O_DIRECT needs
+        try:
+            os.preadv(self.fd, [buf], self.offset + (n % 1024) * 4096)
+        except OSError:
+            pass  # a read that outlived its timeout: not measured here
+        buf.close()
+
+    def _tick(self):
+        while not self.stop.wait(0.01):
+            thread = threading.Thread(target=self._read, args=(self.started,))
+            thread.start()
+            self.threads.append(thread)
+            self.started += 1
+
+    def finish(self):
+        self.stop.set()
+        self.ticker.join()
+        for thread in self.threads:
+            thread.join()
+        os.close(self.fd)
+        return self.started
+
+
 def main():
     sw, table, ioh, inflight = sys.argv[1:5]
     fd = os.open("/dev/mapper/control", os.O_RDWR)
     infd = os.open(inflight, os.O_RDONLY)
     msg = struct.pack("=Q", 0) + b"retry_now\0"
+    load = None
     for line in sys.stdin:
         words = line.split()
         if not words:
+            continue
+        if words[0] == "load":
+            load = Load(words[1], int(words[2]))
+            print("ok 0", flush=True)
+            continue
+        if words[0] == "unload":
+            print("ok %d" % (load.finish() if load else 0), flush=True)
+            load = None
             continue
         th = time.time()
         dm_ioctl(fd, DM_DEV_SUSPEND, sw, DM_SUSPEND_FLAG | DM_NOFLUSH_FLAG)
@@ -76,7 +128,7 @@ def main():
         if words[1:] == ["retry_now"]:
             dm_ioctl(fd, DM_TARGET_MSG, ioh, payload=msg)
         while True:
-            if os.pread(infd, 64, 0).split() == [b"0", b"0"]:
+            if os.pread(infd, 64, 0).split()[1] == b"0":
                 break
             time.sleep(0.001)
         t1 = time.time()

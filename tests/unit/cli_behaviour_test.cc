@@ -99,13 +99,14 @@ TEST_F(CliBehaviour, SwapSelectsByUuid)
 TEST_F(CliBehaviour, CreateWithEveryOption)
 {
 	const CliResult r = run({"create", "ioh", "/dev/sdb", "--timeout", "1.5m", "--retry-interval",
-				 "250ms", "--retry-on", "transport,ioerr", "--probe", "--hold-new-io",
-				 "--max-held", "32", "--uuid", "IOHANG-1", "--read-only", "--offset",
-				 "48"});
+				 "250ms", "--retry-on", "offline,transport", "--retry-all", "--hold-new-io",
+				 "--max-held", "32", "--fail-flush", "--uuid", "IOHANG-1", "--read-only",
+				 "--offset", "48"});
 	EXPECT_EQ(r.status, 0) << r.err;
 	EXPECT_EQ(dm.calls,
-		  Calls{"create ioh uuid=IOHANG-1 ro | 0 2000 iohang 8:16 48 90000 8 "
-			"retry_interval_ms 250 retry_on ioerr,transport probe hold_new_io max_held 32"});
+		  Calls{"create ioh uuid=IOHANG-1 ro | 0 2000 iohang 8:16 48 90000 9 "
+			"retry_interval_ms 250 retry_on transport,offline retry_all hold_new_io "
+			"max_held 32 fail_flush"});
 }
 
 TEST_F(CliBehaviour, CreateTimeoutZeroDisablesHolding)
@@ -146,8 +147,14 @@ TEST_F(CliBehaviour, TablePrintsTheCreateLine)
 	CliResult r = run({"table", "/dev/sdb"});
 	EXPECT_EQ(r.status, 0) << r.err;
 	EXPECT_EQ(r.out, "0 2048 iohang 8:16 0 60000\n");
-	r = run({"table", "/dev/sdc", "--timeout", "30s", "--retry-interval", "500ms", "--probe"});
-	EXPECT_EQ(r.out, "0 4096 iohang 8:32 0 30000 3 retry_interval_ms 500 probe\n");
+	r = run({"table", "/dev/sdc", "--timeout", "30s", "--retry-interval", "500ms", "--retry-all"});
+	EXPECT_EQ(r.out, "0 4096 iohang 8:32 0 30000 3 retry_interval_ms 500 retry_all\n");
+	// Probing is the target's default since 1.2.0: --probe asks for nothing.
+	r = run({"table", "/dev/sdc", "--probe"});
+	EXPECT_EQ(r.out, "0 4096 iohang 8:32 0 60000\n");
+	r = run({"table", "/dev/sdc", "--probe", "--retry-all"});
+	EXPECT_EQ(r.status, 2);
+	EXPECT_NE(r.err.find("--probe and --retry-all exclude each other"), std::string::npos) << r.err;
 	EXPECT_TRUE(dm.calls.empty());
 	EXPECT_EQ(run({"table", "/dev/nothing"}).status, 1);
 }
@@ -242,13 +249,14 @@ TEST_F(CliBehaviour, FailRetryResetStats)
 
 TEST_F(CliBehaviour, SwapReloadsSuspendsNoflushResumes)
 {
-	dm.add_iohang("ioh", "8:16 0 45000 3 retry_interval_ms 500 probe", 2048);
+	dm.add_iohang("ioh", "8:16 0 45000 3 retry_interval_ms 500 retry_all", 2048);
 	const CliResult r = run({"swap", "ioh", "/dev/sdc"});
 	EXPECT_EQ(r.status, 0) << r.err;
-	EXPECT_EQ(dm.calls, (Calls{"reload ioh 0 2048 iohang 8:32 0 45000 3 retry_interval_ms 500 probe",
-				   "suspend ioh noflush", "resume ioh"}));
+	EXPECT_EQ(dm.calls,
+		  (Calls{"reload ioh 0 2048 iohang 8:32 0 45000 3 retry_interval_ms 500 retry_all",
+			 "suspend ioh noflush", "resume ioh"}));
 	EXPECT_EQ(dm.devices["ioh"].table.at(0).params,
-		  "8:32 0 45000 3 retry_interval_ms 500 probe");
+		  "8:32 0 45000 3 retry_interval_ms 500 retry_all");
 }
 
 TEST_F(CliBehaviour, SwapKeepsTheLengthAndTakesAnOffset)

@@ -90,7 +90,7 @@ iohang_state{name="ioh",uuid="IOHANG-ioh",state="disabled"} 0
 iohang_state{name="ioh",uuid="IOHANG-ioh",state="unknown"} 0
 # HELP iohang_table_info The device's table parameters as labels; always 1.
 # TYPE iohang_table_info gauge
-iohang_table_info{name="ioh",uuid="IOHANG-ioh",device="/dev/sdb",device_number="8:16",offset_sectors="8",timeout_seconds="30",retry_interval_seconds="0.25",retry_on="ioerr,transport",probe="true",hold_new_io="false",max_held="unlimited"} 1
+iohang_table_info{name="ioh",uuid="IOHANG-ioh",device="/dev/sdb",device_number="8:16",offset_sectors="8",timeout_seconds="30",retry_interval_seconds="0.25",retry_on="ioerr,transport",retry_all="false",hold_new_io="false",max_held="unlimited",fail_flush="false"} 1
 )");
 }
 
@@ -174,11 +174,11 @@ TEST(Metrics, CountersTheKernelDoesNotReportAreLeftOut)
 TEST(Metrics, TableInfoOfLimits)
 {
 	DeviceReport r = device("ioh");
-	r.params = parse_params("8:16 0 0 5 hold_new_io max_held 64 retry_on nospc");
+	r.params = parse_params("8:16 0 0 7 hold_new_io max_held 64 retry_on nospc retry_all fail_flush");
 	const auto info = samples(format_metrics({r}), "iohang_table_info");
 	ASSERT_EQ(info.size(), 1u);
-	EXPECT_NE(info[0].find(R"(timeout_seconds="0",retry_interval_seconds="1",retry_on="nospc",)"
-			       R"(probe="false",hold_new_io="true",max_held="64"} 1)"),
+	EXPECT_NE(info[0].find(R"(timeout_seconds="0",retry_interval_seconds="0.1",retry_on="nospc",)"
+			       R"(retry_all="true",hold_new_io="true",max_held="64",fail_flush="true"} 1)"),
 		  std::string::npos)
 		<< info[0];
 }

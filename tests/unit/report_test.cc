@@ -12,7 +12,7 @@ DeviceReport sample()
 	r.name = "ioh0";
 	r.device = "/dev/sdb";
 	r.sectors = 2048;
-	r.params = parse_params("8:16 0 30000 3 retry_interval_ms 500 probe");
+	r.params = parse_params("8:16 0 30000 3 retry_interval_ms 500 retry_all");
 	r.status = parse_status("hung 2 1 0 0 4 1500 0 0");
 	return r;
 }
@@ -22,10 +22,12 @@ TEST(Report, DescribesNonDefaultOptions)
 	EXPECT_EQ(describe_options(IohangOptions{}), "-");
 	IohangOptions o;
 	o.retry_on = kRetryIoerr | kRetryNospc;
-	o.probe = true;
+	o.retry_all = true;
 	o.hold_new_io = true;
 	o.max_held = 8;
-	EXPECT_EQ(describe_options(o), "retry_on=ioerr,nospc probe hold_new_io max_held=8");
+	o.fail_flush = true;
+	EXPECT_EQ(describe_options(o), "retry_on=ioerr,nospc retry_all hold_new_io max_held=8 "
+				       "fail_flush");
 }
 
 TEST(Report, TextTable)
@@ -34,7 +36,7 @@ TEST(Report, TextTable)
 		  "NAME  DEVICE    STATE  FLAGS  OPEN  HELD  HANGS  RECOVERED  TIMED_OUT  RETRIES  "
 		  "LONGEST  TIMEOUT  INTERVAL  OPTIONS\n"
 		  "ioh0  /dev/sdb  hung   -      0     2     1      0          0          4        "
-		  "1500ms   30s      500ms     probe\n");
+		  "1500ms   30s      500ms     retry_all\n");
 }
 
 // swap tells the user a device "IS LEFT SUSPENDED"; status must show it.
@@ -68,8 +70,9 @@ TEST(Report, Json)
 		  "\"device_number\":\"8:16\",\"offset\":0,\"sectors\":2048,\"state\":\"hung\",\"suspended\":false,\"read_only\":false,\"open_count\":0,"
 		  "\"held\":2,\"hang_events\":1,\"recovered\":0,\"timed_out\":0,\"retries\":4,"
 		  "\"longest_hang_ms\":1500,\"overflowed\":0,\"released\":null,"
-		  "\"timeout_ms\":30000,\"retry_interval_ms\":500,\"retry_on\":[\"ioerr\"],"
-		  "\"probe\":true,\"hold_new_io\":false,\"max_held\":null,\"not_understood\":[]}]}");
+		  "\"timeout_ms\":30000,\"retry_interval_ms\":500,\"retry_on\":[\"ioerr\",\"transport\"],"
+		  "\"probe\":false,\"retry_all\":true,\"hold_new_io\":false,\"max_held\":null,"
+		  "\"fail_flush\":false,\"not_understood\":[]}]}");
 }
 
 } // namespace

@@ -41,19 +41,20 @@ TEST(Table, OptionsInCanonicalOrderWithWordCount)
 	IohangParams p = params("/dev/vdb", 8, 30000);
 	p.options.max_held = 64;
 	p.options.hold_new_io = true;
-	p.options.probe = true;
-	p.options.retry_on = kRetryTransport | kRetryIoerr;
+	p.options.retry_all = true;
+	p.options.fail_flush = true;
+	p.options.retry_on = kRetryOffline | kRetryIoerr;
 	p.options.retry_interval_ms = 500;
-	EXPECT_EQ(build_params(p), "/dev/vdb 8 30000 8 retry_interval_ms 500 retry_on "
-				   "ioerr,transport probe hold_new_io max_held 64");
+	EXPECT_EQ(build_params(p), "/dev/vdb 8 30000 9 retry_interval_ms 500 retry_on "
+				   "ioerr,offline retry_all hold_new_io max_held 64 fail_flush");
 }
 
 TEST(Table, CountIsTheNumberOfWords)
 {
 	IohangParams p = params("/dev/vdb", 0, 1000);
 	p.options.retry_interval_ms = 500;
-	p.options.probe = true;
-	EXPECT_EQ(build_params(p), "/dev/vdb 0 1000 3 retry_interval_ms 500 probe");
+	p.options.retry_all = true;
+	EXPECT_EQ(build_params(p), "/dev/vdb 0 1000 3 retry_interval_ms 500 retry_all");
 }
 
 TEST(Table, RoundTrip)
@@ -62,7 +63,7 @@ TEST(Table, RoundTrip)
 	cases.push_back(params("/dev/sdb", 0, 60000));
 	cases.push_back(params("8:16", 2048, 0));
 	IohangParams all = params("253:4", 1, 86400000);
-	all.options = {86400000, 3600000, 31, true, true, 16777216};
+	all.options = {86400000, 3600000, 63, true, true, 16777216, true};
 	cases.push_back(all);
 	IohangParams some = params("/dev/disk/by-id/x", 0, 5);
 	some.options.retry_on = kRetryNospc;
@@ -78,18 +79,20 @@ TEST(Table, ParsesWhatTheKernelPrints)
 {
 	// Exactly the TABLE status format of kernel/dm-iohang.c.
 	const IohangParams p = parse_params(
-		"8:16 0 30000 7 retry_interval_ms 250 retry_on ioerr,timeout,nospc probe max_held 100");
+		"8:16 0 30000 8 retry_interval_ms 250 retry_on ioerr,timeout,nospc retry_all max_held 100 "
+		"fail_flush");
 	EXPECT_EQ(p.device, "8:16");
 	EXPECT_EQ(p.offset, 0u);
 	EXPECT_EQ(p.options.timeout_ms, 30000u);
 	EXPECT_EQ(p.options.retry_interval_ms, 250u);
 	EXPECT_EQ(p.options.retry_on, kRetryIoerr | kRetryTimeout | kRetryNospc);
-	EXPECT_TRUE(p.options.probe);
+	EXPECT_TRUE(p.options.retry_all);
 	EXPECT_FALSE(p.options.hold_new_io);
 	EXPECT_EQ(p.options.max_held, 100u);
+	EXPECT_TRUE(p.options.fail_flush);
 	// and prints it back identically
-	EXPECT_EQ(build_params(p), "8:16 0 30000 7 retry_interval_ms 250 retry_on "
-				   "ioerr,timeout,nospc probe max_held 100");
+	EXPECT_EQ(build_params(p), "8:16 0 30000 8 retry_interval_ms 250 retry_on "
+				   "ioerr,timeout,nospc retry_all max_held 100 fail_flush");
 
 	const IohangParams plain = parse_params("253:0 0 60000");
 	EXPECT_EQ(plain.options, IohangOptions{});
@@ -98,8 +101,21 @@ TEST(Table, ParsesWhatTheKernelPrints)
 
 TEST(Table, ParsesOptionsInAnyOrder)
 {
-	EXPECT_EQ(parse_params("8:16 0 1 4 probe max_held 3 hold_new_io"),
-		  parse_params("8:16 0 1 4 max_held 3 hold_new_io probe"));
+	EXPECT_EQ(parse_params("8:16 0 1 4 retry_all max_held 3 hold_new_io"),
+		  parse_params("8:16 0 1 4 max_held 3 hold_new_io retry_all"));
+}
+
+// Target 1.2.0 probes by default: a table of 1.1 that asked for probing
+// still loads, means the default and is printed without the word.
+TEST(Table, ProbeIsTheDefaultSince12)
+{
+	const IohangParams p = parse_params("8:16 0 60000 1 probe");
+	EXPECT_EQ(p.options, IohangOptions{});
+	EXPECT_EQ(build_params(p), "8:16 0 60000");
+	EXPECT_THROW(parse_params("8:16 0 1000 2 probe probe"), std::invalid_argument);
+	EXPECT_THROW(parse_params("8:16 0 1000 2 probe retry_all"), std::invalid_argument);
+	EXPECT_EQ(IohangOptions{}.retry_on, kRetryIoerr | kRetryTransport);
+	EXPECT_EQ(IohangOptions{}.retry_interval_ms, 100u);
 }
 
 TEST(Table, LenientParsingKeepsWhatANewerModuleAdded)
@@ -107,7 +123,7 @@ TEST(Table, LenientParsingKeepsWhatANewerModuleAdded)
 	const IohangParams p = parse_params(
 		"8:16 0 30000 7 probe drain_ms 500 retry_on ioerr,future max_held 4",
 		Parsing::kLenient);
-	EXPECT_TRUE(p.options.probe);
+	EXPECT_FALSE(p.options.retry_all);
 	EXPECT_EQ(p.options.max_held, 4u);
 	EXPECT_EQ(p.unknown_options, (std::vector<std::string>{"drain_ms", "500", "retry_on",
 								"ioerr,future"}));

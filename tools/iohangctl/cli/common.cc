@@ -144,13 +144,16 @@ void add_target_options(po::options_description &options)
 		("timeout", po::value<std::string>()->value_name("DURATION"),
 		 "how long to hold failing I/O before failing it (default 60s; 0 disables holding)")
 		("retry-interval", po::value<std::string>()->value_name("DURATION"),
-		 "time between retries of held I/O (default 1s)")
+		 "time between probes of held I/O (default 100ms)")
 		("retry-on", po::value<std::string>()->value_name("LIST"),
-		 "errors to hold: comma-separated ioerr,transport,timeout,medium,nospc (default ioerr)")
-		("probe", po::bool_switch(), "while hung, retry only the oldest held bio; release all once it succeeds")
+		 "errors to hold: comma-separated ioerr,transport,timeout,offline,medium,nospc "
+		 "(default ioerr,transport)")
+		("probe", po::bool_switch(), "the default: one held bio probes the device each interval")
+		("retry-all", po::bool_switch(), "resubmit every held bio each interval instead of probing")
 		("hold-new-io", po::bool_switch(), "while hung, hold new I/O too instead of sending it down")
 		("max-held", po::value<std::string>()->value_name("N"),
 		 "hold at most N bios; more fail at once (default unlimited)")
+		("fail-flush", po::bool_switch(), "never hold flush and FUA writes: they fail at once")
 		("offset", po::value<std::string>()->value_name("SECTORS"),
 		 "start at this 512-byte sector of DEVICE (default 0)");
 }
@@ -171,9 +174,12 @@ IohangParams target_params(const po::variables_map &arguments, const std::string
 			throw UsageError(std::string("--retry-on: ") + e.what());
 		}
 	}
-	o.probe = arguments["probe"].as<bool>();
+	o.retry_all = arguments["retry-all"].as<bool>();
+	if (o.retry_all && arguments["probe"].as<bool>())
+		throw UsageError("--probe and --retry-all exclude each other");
 	o.hold_new_io = arguments["hold-new-io"].as<bool>();
 	o.max_held = integer_option(arguments, "max-held", 1, DM_IOHANG_MAX_HELD_LIMIT);
+	o.fail_flush = arguments["fail-flush"].as<bool>();
 	return params;
 }
 

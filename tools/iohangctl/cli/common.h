@@ -53,8 +53,9 @@ std::optional<std::uint64_t> integer_option(const po::variables_map &arguments,
 					    const char *option, std::uint64_t min,
 					    std::uint64_t max);
 
-// --timeout, --retry-interval, --retry-on, --probe, --hold-new-io,
-// --max-held and --offset, for create and table.
+// --timeout, --retry-interval, --retry-on, --probe, --retry-all,
+// --hold-new-io, --max-held, --fail-flush and --offset, for create and
+// table.
 void add_target_options(po::options_description &options);
 IohangParams target_params(const po::variables_map &arguments, const std::string &device);
 // build_params with its refusals turned into UsageError.

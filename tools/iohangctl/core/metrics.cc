@@ -91,9 +91,10 @@ Labels table_labels(const DeviceReport &report)
 		{"timeout_seconds", seconds_from_ms(o.timeout_ms)},
 		{"retry_interval_seconds", seconds_from_ms(o.retry_interval_ms)},
 		{"retry_on", format_retry_on(o.retry_on)},
-		{"probe", boolean(o.probe)},
+		{"retry_all", boolean(o.retry_all)},
 		{"hold_new_io", boolean(o.hold_new_io)},
 		{"max_held", o.max_held ? std::to_string(*o.max_held) : "unlimited"},
+		{"fail_flush", boolean(o.fail_flush)},
 	});
 	return labels;
 }

@@ -56,12 +56,14 @@ std::string describe_options(const IohangOptions &o)
 	};
 	if (o.retry_on != kRetryDefault)
 		add("retry_on=" + format_retry_on(o.retry_on));
-	if (o.probe)
-		add("probe");
+	if (o.retry_all)
+		add("retry_all");
 	if (o.hold_new_io)
 		add("hold_new_io");
 	if (o.max_held)
 		add("max_held=" + std::to_string(*o.max_held));
+	if (o.fail_flush)
+		add("fail_flush");
 	return out.empty() ? "-" : out;
 }
 
@@ -131,9 +133,11 @@ std::string format_report_json(const std::vector<DeviceReport> &reports)
 		for (const std::string_view status : retry_on_names(o.retry_on))
 			json.value(status);
 		json.end_array()
-			.field("probe", o.probe)
+			.field("probe", !o.retry_all)
+			.field("retry_all", o.retry_all)
 			.field("hold_new_io", o.hold_new_io)
 			.field("max_held", o.max_held)
+			.field("fail_flush", o.fail_flush)
 			.key("not_understood")
 			.begin_array();
 		for (const auto &what : not_understood(r))

@@ -26,7 +26,7 @@ struct DeviceReport {
 // e.g. {"state 'draining'", "table options 'drain_ms 5'"}.
 std::vector<std::string> not_understood(const DeviceReport &report);
 
-// "retry_on=ioerr,transport probe max_held=8", or "-" when all default.
+// "retry_on=ioerr retry_all max_held=8", or "-" when all default.
 std::string describe_options(const IohangOptions &options);
 
 // Aligned columns with a header line; the header alone when empty.

@@ -12,15 +12,16 @@
 namespace iohang {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, unsigned>, 5> kStatuses{{
+constexpr std::array<std::pair<std::string_view, unsigned>, 6> kStatuses{{
 	{DM_IOHANG_STS_IOERR, kRetryIoerr},
 	{DM_IOHANG_STS_TRANSPORT, kRetryTransport},
 	{DM_IOHANG_STS_TIMEOUT, kRetryTimeout},
+	{DM_IOHANG_STS_OFFLINE, kRetryOffline},
 	{DM_IOHANG_STS_MEDIUM, kRetryMedium},
 	{DM_IOHANG_STS_NOSPC, kRetryNospc},
 }};
-constexpr unsigned kAllStatuses =
-	kRetryIoerr | kRetryTransport | kRetryTimeout | kRetryMedium | kRetryNospc;
+constexpr unsigned kAllStatuses = kRetryIoerr | kRetryTransport | kRetryTimeout |
+				  kRetryOffline | kRetryMedium | kRetryNospc;
 
 std::uint64_t number(std::string_view word, std::string_view what)
 {
@@ -38,7 +39,7 @@ unsigned parse_retry_on(std::string_view list)
 {
 	const std::string expected = " (expected a comma-separated list of "
 		DM_IOHANG_STS_IOERR ", " DM_IOHANG_STS_TRANSPORT ", " DM_IOHANG_STS_TIMEOUT
-		", " DM_IOHANG_STS_MEDIUM ", " DM_IOHANG_STS_NOSPC ")";
+		", " DM_IOHANG_STS_OFFLINE ", " DM_IOHANG_STS_MEDIUM ", " DM_IOHANG_STS_NOSPC ")";
 	unsigned bits = 0;
 	std::size_t pos = 0;
 	for (;;) {
@@ -88,8 +89,9 @@ std::string format_retry_on(unsigned statuses)
 bool IohangOptions::operator==(const IohangOptions &o) const
 {
 	return timeout_ms == o.timeout_ms && retry_interval_ms == o.retry_interval_ms &&
-	       retry_on == o.retry_on && probe == o.probe && hold_new_io == o.hold_new_io &&
-	       max_held == o.max_held;
+	       retry_on == o.retry_on && retry_all == o.retry_all &&
+	       hold_new_io == o.hold_new_io && max_held == o.max_held &&
+	       fail_flush == o.fail_flush;
 }
 
 bool IohangParams::operator==(const IohangParams &o) const
@@ -147,14 +149,16 @@ std::string build_params(const IohangParams &params)
 		words.emplace_back(DM_IOHANG_OPT_RETRY_ON);
 		words.push_back(format_retry_on(o.retry_on));
 	}
-	if (o.probe)
-		words.emplace_back(DM_IOHANG_OPT_PROBE);
+	if (o.retry_all)
+		words.emplace_back(DM_IOHANG_OPT_RETRY_ALL);
 	if (o.hold_new_io)
 		words.emplace_back(DM_IOHANG_OPT_HOLD_NEW_IO);
 	if (o.max_held) {
 		words.emplace_back(DM_IOHANG_OPT_MAX_HELD);
 		words.push_back(std::to_string(*o.max_held));
 	}
+	if (o.fail_flush)
+		words.emplace_back(DM_IOHANG_OPT_FAIL_FLUSH);
 
 	std::string out = params.device + " " + std::to_string(params.offset) + " " +
 			  std::to_string(o.timeout_ms);
@@ -183,6 +187,7 @@ IohangParams parse_params(std::string_view text, Parsing parsing)
 	params.device = words[0];
 	params.offset = number(words[1], "offset");
 	params.options.timeout_ms = number(words[2], "timeout_ms");
+	bool seen_probe = false;
 
 	if (words.size() > 3) {
 		const std::uint64_t count = number(words[3], "option count");
@@ -220,7 +225,12 @@ IohangParams parse_params(std::string_view text, Parsing parsing)
 								      {word, list});
 				}
 			} else if (word == DM_IOHANG_OPT_PROBE) {
-				o.probe = true;
+				// The default since 1.2.0: a table of 1.1 that asked for it.
+				once(seen_probe);
+			} else if (word == DM_IOHANG_OPT_RETRY_ALL) {
+				o.retry_all = true;
+			} else if (word == DM_IOHANG_OPT_FAIL_FLUSH) {
+				o.fail_flush = true;
 			} else if (word == DM_IOHANG_OPT_HOLD_NEW_IO) {
 				o.hold_new_io = true;
 			} else if (word == DM_IOHANG_OPT_MAX_HELD) {
@@ -233,6 +243,8 @@ IohangParams parse_params(std::string_view text, Parsing parsing)
 			}
 		}
 	}
+	if (parsing == Parsing::kStrict && seen_probe && params.options.retry_all)
+		throw std::invalid_argument("options probe and retry_all exclude each other");
 	if (parsing == Parsing::kStrict)
 		validate(params.options);
 	return params;

@@ -19,10 +19,12 @@ enum RetryStatus : unsigned {
 	kRetryIoerr = 1u << 0,
 	kRetryTransport = 1u << 1,
 	kRetryTimeout = 1u << 2,
-	kRetryMedium = 1u << 3,
-	kRetryNospc = 1u << 4,
+	kRetryOffline = 1u << 3,
+	kRetryMedium = 1u << 4,
+	kRetryNospc = 1u << 5,
 };
-constexpr unsigned kRetryDefault = kRetryIoerr;
+// Since target 1.2.0 (ioerr alone before).
+constexpr unsigned kRetryDefault = kRetryIoerr | kRetryTransport;
 
 // "ioerr,transport" -> bits.  Throws std::invalid_argument on an unknown,
 // empty or repeated name.
@@ -36,9 +38,12 @@ struct IohangOptions {
 	std::uint64_t timeout_ms = 60000;
 	std::uint64_t retry_interval_ms = DM_IOHANG_DEFAULT_RETRY_INTERVAL_MS;
 	unsigned retry_on = kRetryDefault;
-	bool probe = false;
+	// Resubmit every held bio each interval instead of probing with one
+	// (probing is the default since target 1.2.0).
+	bool retry_all = false;
 	bool hold_new_io = false;
 	std::optional<std::uint64_t> max_held; // nullopt: unlimited
+	bool fail_flush = false;
 
 	bool operator==(const IohangOptions &) const;
 	bool operator!=(const IohangOptions &o) const { return !(*this == o); }
