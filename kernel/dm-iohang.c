@@ -22,6 +22,9 @@
 #include "dm-iohang.h"
 #include "dm-iohang-bio-record.h"
 
+#define CREATE_TRACE_POINTS
+#include "dm-iohang-trace.h"
+
 #define DM_MSG_PREFIX "iohang"
 
 /*
@@ -91,6 +94,8 @@ struct iohang_stats {
 struct iohang_c {
 	struct dm_target *ti;
 	struct dm_dev *dev;
+	/* The iohang device, as the trace events name it. */
+	dev_t devt;
 	sector_t start;
 	unsigned long flags;
 	unsigned int retry_on;
@@ -191,6 +196,13 @@ struct iohang_bio {
 	u8 flags;
 	/* What the bio ends the hang with, if it is the last one held. */
 	u8 closing_action;
+	/*
+	 * For the trace events only, so last: map writes only the record and
+	 * the flags, and those stay together.  The time held is measured in
+	 * ns: first_failure is in jiffies, 4 ms at HZ=250.
+	 */
+	u64 held_since_ns;
+	unsigned int attempts;		/* resubmissions */
 };
 
 /* The completion statuses retry_on can name, in canonical order. */
@@ -512,6 +524,7 @@ static int iohang_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (dm_copy_name_and_uuid(dm_table_get_md(ti->table), ic->name,
 				  ic->uuid))
 		DMDEBUG("table loaded into a device without a name");
+	ic->devt = disk_devt(dm_disk(dm_table_get_md(ti->table)));
 
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = 1;
@@ -571,6 +584,23 @@ static void __iohang_queue_event(struct iohang_c *ic,
 	ev->error = ic->last_error;
 }
 
+static const char *iohang_action_name(enum iohang_action action)
+{
+	switch (action) {
+	case IOHANG_HANG:
+		return DM_IOHANG_ACTION_HANG;
+	case IOHANG_RECOVER:
+		return DM_IOHANG_ACTION_RECOVER;
+	case IOHANG_TIMEOUT:
+		return DM_IOHANG_ACTION_TIMEOUT;
+	case IOHANG_FAIL_ALL:
+		return DM_IOHANG_ACTION_FAIL_ALL;
+	case IOHANG_REQUEUE:
+		return DM_IOHANG_ACTION_REQUEUE;
+	}
+	return "";
+}
+
 /* The worker, kicked by the caller, sends the event. */
 static void __iohang_start_hang(struct iohang_c *ic)
 {
@@ -584,16 +614,23 @@ static void __iohang_start_hang(struct iohang_c *ic)
 	ic->requeued = 0;
 	ic->stats.hang_events++;
 	__iohang_queue_event(ic, IOHANG_HANG, 0, 0, ic->nr_held);
+	trace_iohang_hang(ic->devt, ic->last_error, ic->timeout_ms);
 }
 
-/* Returns how long the hang lasted, in milliseconds. */
-static unsigned int __iohang_end_hang(struct iohang_c *ic)
+/*
+ * Returns how long the hang lasted, in milliseconds.  @closing is what the
+ * last held bio ended it with.
+ */
+static unsigned int __iohang_end_hang(struct iohang_c *ic,
+				      enum iohang_action closing)
 {
 	unsigned int duration_ms;
 
 	lockdep_assert_held(&ic->lock);
 
 	duration_ms = jiffies_to_msecs(jiffies - ic->hang_start);
+	trace_iohang_hang_end(ic->devt, iohang_action_name(closing),
+			      duration_ms);
 	ic->stats.longest_hang_ms = max(ic->stats.longest_hang_ms,
 					duration_ms);
 	WRITE_ONCE(ic->hung, false);
@@ -611,9 +648,11 @@ struct iohang_hang_end {
 
 /*
  * @nr bios have left iohang's hands: bio_endio() has returned for each.
- * Returns true if they were the last, which ends the hang (@end).
+ * Returns true if they were the last, which ends the hang (@end) the way
+ * @closing says.
  */
 static bool __iohang_drop(struct iohang_c *ic, unsigned int nr,
+			  enum iohang_action closing,
 			  struct iohang_hang_end *end)
 {
 	lockdep_assert_held(&ic->lock);
@@ -635,7 +674,7 @@ static bool __iohang_drop(struct iohang_c *ic, unsigned int nr,
 
 	end->late_released = ic->late_released;
 	end->requeued = ic->requeued;
-	end->duration_ms = __iohang_end_hang(ic);
+	end->duration_ms = __iohang_end_hang(ic, closing);
 	return true;
 }
 
@@ -718,7 +757,7 @@ static void __iohang_answered(struct iohang_c *ic, bool probe)
 
 	if (ic->hung) {
 		ic->answered_at = jiffies;
-		duration_ms = __iohang_end_hang(ic);
+		duration_ms = __iohang_end_hang(ic, IOHANG_RECOVER);
 		/* The worker, kicked below, sends it once the bios moved. */
 		__iohang_queue_event(ic, IOHANG_RECOVER, 0, duration_ms,
 				     ic->nr_held);
@@ -767,19 +806,58 @@ static void iohang_resched_every(unsigned int nr)
 		cond_resched();
 }
 
-/* Complete a held bio with @error, bypassing the holding in end_io. */
-static void iohang_release(struct bio *bio, blk_status_t error)
+/* Each way out of iohang has its own event, so each can be enabled alone. */
+static void iohang_trace_end(struct iohang_c *ic, struct iohang_bio *ib,
+			     blk_status_t error, enum iohang_action ending)
+{
+	const struct iohang_bio_record *rec = &ib->record;
+	unsigned int attempts = ib->attempts;
+	u64 held_since = ib->held_since_ns;
+	dev_t dev = ic->devt;
+
+	switch (ending) {
+	case IOHANG_RECOVER:
+		trace_iohang_bio_complete(dev, rec, held_since, attempts, error);
+		break;
+	case IOHANG_TIMEOUT:
+		trace_iohang_bio_timeout(dev, rec, held_since, attempts, error);
+		break;
+	case IOHANG_FAIL_ALL:
+		trace_iohang_bio_release(dev, rec, held_since, attempts, error);
+		break;
+	case IOHANG_REQUEUE:
+		trace_iohang_bio_requeue(dev, rec, held_since, attempts, error);
+		break;
+	case IOHANG_HANG:
+		/* A hang starts with a bio; it is never how one ends. */
+		break;
+	}
+}
+
+/*
+ * Complete a held bio with @error, bypassing the holding in end_io.
+ * @ending is why, in the words of the events: IOHANG_RECOVER for a retry
+ * that got an answer.
+ */
+static void iohang_release(struct iohang_c *ic, struct bio *bio,
+			   blk_status_t error, enum iohang_action ending)
 {
 	struct iohang_bio *ib = dm_per_bio_data(bio, sizeof(*ib));
 
+	iohang_trace_end(ic, ib, error, ending);
 	iohang_bio_restore(&ib->record, bio);
 	ib->flags |= IOHANG_BIO_RELEASED;
 	bio->bi_status = error;
 	bio_endio(bio);
 }
 
-/* Complete every bio of @bios with the error of its first failure. */
-static unsigned int iohang_fail_list(struct bio_list *bios)
+/*
+ * Complete every bio of @bios with the error of its first failure, because
+ * it timed out or was released (@ending).
+ */
+static unsigned int iohang_fail_list(struct iohang_c *ic,
+				     struct bio_list *bios,
+				     enum iohang_action ending)
 {
 	struct iohang_bio *ib;
 	unsigned int nr = 0;
@@ -787,7 +865,7 @@ static unsigned int iohang_fail_list(struct bio_list *bios)
 
 	while ((bio = bio_list_pop(bios))) {
 		ib = dm_per_bio_data(bio, sizeof(*ib));
-		iohang_release(bio, ib->error);
+		iohang_release(ic, bio, ib->error, ending);
 		iohang_resched_every(++nr);
 	}
 	return nr;
@@ -812,7 +890,7 @@ static unsigned int iohang_requeue_list(struct iohang_c *ic,
 			bio_list_add(rehold, bio);
 			continue;
 		}
-		iohang_release(bio, BLK_STS_DM_REQUEUE);
+		iohang_release(ic, bio, BLK_STS_DM_REQUEUE, IOHANG_REQUEUE);
 		iohang_resched_every(++nr);
 	}
 	return nr;
@@ -842,6 +920,8 @@ static void iohang_resubmit_list(struct iohang_c *ic, struct bio_list *bios,
 			blk_start_plug(&plug);
 		}
 		ib = dm_per_bio_data(bio, sizeof(*ib));
+		ib->attempts++;
+		trace_iohang_bio_resubmit(ic->devt, &ib->record, ib->attempts);
 		iohang_bio_restore(&ib->record, bio);
 		iohang_remap(ic, bio);
 		bio->bi_opf &= ~(REQ_NOWAIT | REQ_POLLED);
@@ -889,6 +969,8 @@ static void __iohang_hold(struct iohang_c *ic, struct bio *bio,
 
 	ib->flags = IOHANG_BIO_HELD;
 	ib->first_failure = jiffies;
+	ib->held_since_ns = ktime_get_ns();
+	ib->attempts = 0;
 	ib->error = error;
 	ib->release_gen = ic->release_gen;
 	ic->last_error = error;
@@ -909,6 +991,7 @@ static void __iohang_hold(struct iohang_c *ic, struct bio *bio,
 		iohang_kick(ic);
 	}
 	__iohang_expire_by(ic, ib);
+	trace_iohang_bio_held(ic->devt, &ib->record, error, ic->nr_held);
 }
 
 static bool __iohang_full(struct iohang_c *ic)
@@ -1253,7 +1336,7 @@ static unsigned int iohang_complete_done(struct iohang_c *ic,
 			(*nr_requeued)++;
 		}
 		*closing = ib->closing_action;
-		iohang_release(bio, ib->final_status);
+		iohang_release(ic, bio, ib->final_status, ib->closing_action);
 		iohang_resched_every(++nr);
 	}
 	return nr;
@@ -1375,8 +1458,8 @@ static void iohang_work(struct work_struct *work)
 	iohang_resubmit_list(ic, &w.resubmit, gen);
 	nr_done = iohang_complete_done(ic, &done, &rehold, &nr_done_requeued,
 				       &closing);
-	iohang_fail_list(&w.expired);
-	nr_failed = iohang_fail_list(&fail);
+	iohang_fail_list(ic, &w.expired, IOHANG_TIMEOUT);
+	nr_failed = iohang_fail_list(ic, &fail, IOHANG_FAIL_ALL);
 	nr_requeued = iohang_requeue_list(ic, &requeue, &rehold);
 
 	spin_lock_irq(&ic->lock);
@@ -1406,7 +1489,7 @@ static void iohang_work(struct work_struct *work)
 				     ic->nr_held - nr_gone);
 		closing = IOHANG_TIMEOUT;
 	}
-	if (__iohang_drop(ic, nr_gone, &end))
+	if (__iohang_drop(ic, nr_gone, closing, &end))
 		__iohang_queue_closing(ic, closing, &end);
 	nr_held = ic->nr_held;
 	wake = time_before(ic->next_retry, ic->next_expiry) ?
@@ -1424,23 +1507,6 @@ static void iohang_work(struct work_struct *work)
 		queue_delayed_work(kiohangd, &ic->work,
 				   max_t(long, (long)(wake - jiffies), 1));
 	iohang_note_run(&longest_work_us, started);
-}
-
-static const char *iohang_action_name(enum iohang_action action)
-{
-	switch (action) {
-	case IOHANG_HANG:
-		return DM_IOHANG_ACTION_HANG;
-	case IOHANG_RECOVER:
-		return DM_IOHANG_ACTION_RECOVER;
-	case IOHANG_TIMEOUT:
-		return DM_IOHANG_ACTION_TIMEOUT;
-	case IOHANG_FAIL_ALL:
-		return DM_IOHANG_ACTION_FAIL_ALL;
-	case IOHANG_REQUEUE:
-		return DM_IOHANG_ACTION_REQUEUE;
-	}
-	return "";
 }
 
 static void iohang_log_event(struct iohang_c *ic, const char *name,
@@ -1575,13 +1641,13 @@ static void iohang_fail_all(struct iohang_c *ic)
 	ic->release_gen++;
 	spin_unlock_irq(&ic->lock);
 
-	nr_failed = iohang_fail_list(&bios);
+	nr_failed = iohang_fail_list(ic, &bios, IOHANG_FAIL_ALL);
 	if (nr_failed) {
 		spin_lock_irq(&ic->lock);
 		ic->stats.released += nr_failed;
 		__iohang_queue_event(ic, IOHANG_FAIL_ALL, nr_failed, 0,
 				     ic->nr_held - nr_failed);
-		__iohang_drop(ic, nr_failed, &end);
+		__iohang_drop(ic, nr_failed, IOHANG_FAIL_ALL, &end);
 		spin_unlock_irq(&ic->lock);
 		iohang_send_events_later(ic);
 	}
@@ -1664,7 +1730,7 @@ static void iohang_presuspend(struct dm_target *ti)
 		WRITE_ONCE(ic->unanswered, true);
 	}
 	ic->requeued += nr_requeued;
-	if (__iohang_drop(ic, nr_requeued, &end))
+	if (__iohang_drop(ic, nr_requeued, IOHANG_REQUEUE, &end))
 		__iohang_queue_closing(ic, IOHANG_REQUEUE, &end);
 	spin_unlock_irq(&ic->lock);
 
