@@ -41,8 +41,13 @@ set(IOHANG_BASH_COMPLETION_DIR "${_completionsdir}" CACHE PATH
 	"Where to install the bash completion of iohangctl")
 
 option(IOHANG_INSTALL_DKMS_SOURCES "Install the module sources for dkms" ON)
-set(IOHANG_DKMS_SOURCE_DIR "/usr/src/${PROJECT_NAME}-${PROJECT_VERSION}" CACHE PATH
-	"Where dkms expects the module sources")
+# Empty means /usr/src/<name>-<version>, worked out anew at every configure:
+# a cached default would keep the old version after VERSION changes.
+set(IOHANG_DKMS_SOURCE_DIR "" CACHE PATH
+	"Where dkms expects the module sources (default /usr/src/<name>-<version>)")
+if(NOT IOHANG_DKMS_SOURCE_DIR)
+	set(IOHANG_DKMS_SOURCE_DIR "/usr/src/${PROJECT_NAME}-${PROJECT_VERSION}")
+endif()
 
 # dkms.conf with the project version in place of #MODULE_VERSION# (what
 # dh_dkms -V does for the Debian package).

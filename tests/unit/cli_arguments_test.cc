@@ -54,7 +54,7 @@ TEST_F(CliArguments, GlobalHelpAndVersion)
 	EXPECT_EQ(run({"help"}).out, help.out);
 	const CliResult version = run({"--version"});
 	EXPECT_EQ(version.status, 0);
-	EXPECT_EQ(version.out.rfind("iohangctl 1.0.0 ", 0), 0u) << version.out;
+	EXPECT_EQ(version.out.rfind("iohangctl " IOHANG_PROJECT_VERSION " ", 0), 0u) << version.out;
 }
 
 TEST_F(CliArguments, NoOrUnknownCommand)
