@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Host-side helpers shared by bench/throughput and bench/recovery.
+# Host-side helpers shared by bench/throughput, bench/recovery and
+# bench/multipath.
 
 BENCH_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_BUILD=${BENCH_BUILD:-$BENCH_SRC/build}
@@ -91,4 +92,19 @@ bench_vm() {
 		fi
 	} >&2
 	return "$rc"
+}
+
+# bench_plot KIND DIR: draws DIR's results with bench/plot (PNG and SVG in
+# DIR).  Never fails: without gnuplot or jq, or if drawing fails, it warns
+# and the JSON lines stay as they are.
+bench_plot() {
+	local kind=$1 dir=$2 tool
+	for tool in gnuplot jq; do
+		if ! command -v "$tool" >/dev/null; then
+			echo "$(basename "$0"): no plot: $tool is missing (scripts/install-deps bench)" >&2
+			return 0
+		fi
+	done
+	"$BENCH_SRC/bench/plot" "$kind" "$dir" >&2 ||
+		echo "$(basename "$0"): no plot; the results are in $dir" >&2
 }
