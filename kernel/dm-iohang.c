@@ -23,7 +23,7 @@
 #include "dm-iohang-bio-record.h"
 
 #define CREATE_TRACE_POINTS
-#include "dm-iohang-trace.h"
+#include "dm_iohang_trace.h"
 
 #define DM_MSG_PREFIX "iohang"
 

@@ -199,5 +199,5 @@ TRACE_EVENT(iohang_hang_end,
 #undef TRACE_INCLUDE_PATH
 #define TRACE_INCLUDE_PATH .
 #undef TRACE_INCLUDE_FILE
-#define TRACE_INCLUDE_FILE dm-iohang-trace
+#define TRACE_INCLUDE_FILE dm_iohang_trace
 #include <trace/define_trace.h>
