@@ -3,7 +3,9 @@
 #
 # In-guest helpers for scenarios that put iohang over network block devices:
 # an iSCSI disk served by tgtd and logged in with open-iscsi over loopback,
-# or an NBD disk served by nbd-server.  Sourced after lib.sh and iohang.sh.
+# an NBD disk served by nbd-server, or an NVMe/TCP namespace served by the
+# kernel's nvmet and connected with nvme-cli.  Sourced after lib.sh and
+# iohang.sh.
 # Everything started here is stopped again at exit through _defer.
 #
 # The guest runs the host's userspace read-only over 9p with tmpfs on /tmp
@@ -289,4 +291,155 @@ _nbd_has_size() {
 
 _nbd_disconnect() {
 	timeout 30 nbd-client -d "$1" >/dev/null 2>&1 || true
+}
+
+# --- NVMe over TCP (nvmet target, nvme-tcp host) ---------------------------------
+#
+# Both halves are the guest kernel's: nvmet configured through configfs
+# exports a file as namespace 1 of $NVME_NQN on a TCP port on loopback, and
+# nvme-tcp connects to it.  With CONFIG_NVME_MULTIPATH=y (Debian) the host
+# disk is the multipath head node (nvme<subsys>n<ns>), which queues I/O
+# while its only controller reconnects, until fast_io_fail_tmo (then
+# BLK_STS_IOERR, "no available path") or ctrl_loss_tmo (the controller is
+# deleted, and with it the namespace and the head disk).
+
+NVME_NQN=nqn.2026-12.test:disk
+NVME_HOSTNQN=nqn.2026-12.test:host
+NVME_HOSTID=6e5c2b7a-1f0d-4c3e-9a61-2d7f8b9c0e14
+NVME_TRADDR=127.0.0.1
+NVME_TRSVCID=4420
+NVMET=/sys/kernel/config/nvmet
+NVMET_PORT=$NVMET/ports/1
+NVMET_SUBSYS=$NVMET/subsystems/$NVME_NQN
+# The host's timeouts (nvme connect): reconnect every NVME_RECONNECT_DELAY s,
+# give up after NVME_CTRL_LOSS_TMO s; I/O fails NVME_FAST_IO_FAIL_TMO s into
+# an outage (-1: never before the controller is lost).
+NVME_RECONNECT_DELAY=${NVME_RECONNECT_DELAY:-1}
+NVME_CTRL_LOSS_TMO=${NVME_CTRL_LOSS_TMO:-600}
+NVME_FAST_IO_FAIL_TMO=${NVME_FAST_IO_FAIL_TMO:-1}
+
+_net_requires_nvme() {
+	_have_program ip || return 1
+	_have_program nvme || return 1
+	_have_module nvmet || return 1
+	_have_module nvmet-tcp || return 1
+	_have_module nvme-tcp || return 1
+}
+
+# _nvmet_start FILE: export FILE (buffered: tmpfs has no O_DIRECT) as
+# namespace 1 of $NVME_NQN to any host, on $NVME_TRADDR:$NVME_TRSVCID.
+_nvmet_start() {
+	_net_lo_up
+	mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
+	mkdir "$NVMET_SUBSYS"
+	_defer _nvmet_stop
+	echo 1 >"$NVMET_SUBSYS/attr_allow_any_host"
+	mkdir "$NVMET_SUBSYS/namespaces/1"
+	echo "$1" >"$NVMET_SUBSYS/namespaces/1/device_path"
+	echo 1 >"$NVMET_SUBSYS/namespaces/1/buffered_io"
+	_nvmet_ns enable
+	mkdir "$NVMET_PORT"
+	echo tcp >"$NVMET_PORT/addr_trtype"
+	echo ipv4 >"$NVMET_PORT/addr_adrfam"
+	echo "$NVME_TRADDR" >"$NVMET_PORT/addr_traddr"
+	echo "$NVME_TRSVCID" >"$NVMET_PORT/addr_trsvcid"
+	_nvmet_port link
+	_log "nvmet exports $1 as $NVME_NQN on $NVME_TRADDR:$NVME_TRSVCID"
+}
+
+# _nvmet_port link|unlink: offer the subsystem on the port, or take it off
+# (nvmet deletes its controllers there and, with no subsystem left, stops
+# listening: the host's reconnects are refused until it is linked again).
+_nvmet_port() {
+	case $1 in
+	link) ln -s "$NVMET_SUBSYS" "$NVMET_PORT/subsystems/$NVME_NQN" ;;
+	unlink) rm "$NVMET_PORT/subsystems/$NVME_NQN" ;;
+	*) _fail "_nvmet_port: expected link or unlink, got '$1'" ;;
+	esac
+}
+
+# _nvmet_ns enable|disable: namespace 1 on or off at the target.
+_nvmet_ns() {
+	case $1 in
+	enable) echo 1 >"$NVMET_SUBSYS/namespaces/1/enable" ;;
+	disable) echo 0 >"$NVMET_SUBSYS/namespaces/1/enable" ;;
+	*) _fail "_nvmet_ns: expected enable or disable, got '$1'" ;;
+	esac
+}
+
+_nvmet_stop() {
+	rm -f "$NVMET_PORT/subsystems/$NVME_NQN"
+	[[ ! -d $NVMET_PORT ]] || rmdir "$NVMET_PORT"
+	if [[ -d $NVMET_SUBSYS ]]; then
+		echo 0 >"$NVMET_SUBSYS/namespaces/1/enable" 2>/dev/null || true
+		rmdir "$NVMET_SUBSYS/namespaces/1" 2>/dev/null || true
+		rmdir "$NVMET_SUBSYS"
+	fi
+}
+
+# _nvme_connect [nvme connect options...]: connect to $NVME_NQN with the
+# NVME_* timeouts (disconnected again at exit); sets NVME_CTRL (nvmeN) and
+# NVME_DEV (/dev/nvmeNnM, the namespace's head disk) once it appears.
+# Not to be called in a $(...) subshell.
+_nvme_connect() {
+	local out
+	out=$(nvme connect -t tcp -a "$NVME_TRADDR" -s "$NVME_TRSVCID" -n "$NVME_NQN" \
+		--hostnqn="$NVME_HOSTNQN" --hostid="$NVME_HOSTID" \
+		--reconnect-delay="$NVME_RECONNECT_DELAY" \
+		--ctrl-loss-tmo="$NVME_CTRL_LOSS_TMO" "$@" 2>&1) ||
+		_fail "nvme connect failed: $out"
+	_defer _nvme_disconnect
+	_wait_for "the NVMe controller" 60 _nvme_live_ctrl
+	NVME_CTRL=$(_nvme_live_ctrl)
+	# Debian 12's nvme-cli (2.3) has no --fast_io_fail_tmo; the kernel
+	# takes it from sysfs as well, and applies it from the next outage.
+	echo "$NVME_FAST_IO_FAIL_TMO" >"/sys/class/nvme/$NVME_CTRL/fast_io_fail_tmo"
+	_wait_for "the NVMe namespace" 60 _nvme_disk
+	NVME_DEV=/dev/$(_nvme_disk)
+	_log "connected: $NVME_CTRL ($(_nvme_ctrl_opts)), namespace $NVME_DEV"
+}
+
+_nvme_disconnect() {
+	timeout 60 nvme disconnect -n "$NVME_NQN" >/dev/null 2>&1 || true
+}
+
+# _nvme_live_ctrl: the newest controller of $NVME_NQN that is live.
+_nvme_live_ctrl() {
+	local c
+	for c in /sys/class/nvme/nvme*; do
+		[[ -e $c/subsysnqn && $(cat "$c/subsysnqn") == "$NVME_NQN" ]] || continue
+		[[ $(cat "$c/state") == live ]] || continue
+		echo "${c##*/}"
+	done | sort -V | tail -n 1 | grep .
+}
+
+# _nvme_disk: the newest head disk of $NVME_NQN (nvmeXnY), once its block
+# device exists.
+_nvme_disk() {
+	local s d
+	for s in /sys/class/nvme-subsystem/nvme-subsys*; do
+		[[ $(cat "$s/subsysnqn" 2>/dev/null) == "$NVME_NQN" ]] || continue
+		for d in "$s"/nvme*n*; do
+			[[ -e $d && -b /dev/${d##*/} ]] && echo "${d##*/}"
+		done
+	done | sort -V | tail -n 1 | grep .
+}
+
+# _nvme_ctrl_state [CTRL]: live, connecting, resetting, deleting, ... or
+# gone once the controller is deleted.
+_nvme_ctrl_state() {
+	cat "/sys/class/nvme/${1:-$NVME_CTRL}/state" 2>/dev/null || echo gone
+}
+
+# _nvme_ctrl_is STATE [CTRL]
+_nvme_ctrl_is() {
+	[[ $(_nvme_ctrl_state "${2:-$NVME_CTRL}") == "$1" ]]
+}
+
+_nvme_ctrl_opts() {
+	local c=/sys/class/nvme/$NVME_CTRL f out=
+	for f in reconnect_delay ctrl_loss_tmo fast_io_fail_tmo; do
+		[[ -e $c/$f ]] && out+="$f $(cat "$c/$f") "
+	done
+	echo "${out% }"
 }
