@@ -293,7 +293,7 @@ _nbd_disconnect() {
 	timeout 30 nbd-client -d "$1" >/dev/null 2>&1 || true
 }
 
-# --- NVMe over TCP (nvmet target, nvme-tcp host) ---------------------------------
+# --- NVMe over TCP (nvmet target, nvme-tcp host) ------------------------------
 #
 # Both halves are the guest kernel's: nvmet configured through configfs
 # exports a file as namespace 1 of $NVME_NQN on a TCP port on loopback, and
@@ -423,6 +423,26 @@ _nvme_disk() {
 			[[ -e $d && -b /dev/${d##*/} ]] && echo "${d##*/}"
 		done
 	done | sort -V | tail -n 1 | grep .
+}
+
+# _nvme_path_writes: writes completed by the path of $NVME_CTRL to the
+# namespace (nvmeXcYnZ: the head disk keeps no statistics), whatever sits
+# on the head; 0 while there is no path.
+_nvme_path_writes() {
+	local path stat
+	for path in /sys/class/nvme/"$NVME_CTRL"/nvme*c*n*; do
+		[[ -e $path/stat ]] || continue
+		read -r -a stat <"$path/stat"
+		echo "${stat[4]}"
+		return
+	done
+	echo 0
+}
+
+# _nvme_writing COUNT: the path has completed COUNT writes more than
+# $NVME_WRITES0 (for _wait_for: a writer is under way).
+_nvme_writing() {
+	(($(_nvme_path_writes) >= NVME_WRITES0 + $1))
 }
 
 # _nvme_ctrl_state [CTRL]: live, connecting, resetting, deleting, ... or
