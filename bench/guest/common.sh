@@ -24,6 +24,11 @@ _bench_engine() {
 	fi
 }
 
+# _iohang_recovered: the benchmarks' device ioh is no longer hung.
+_iohang_recovered() {
+	[[ $(_iohang_field ioh $F_STATE) == ok ]]
+}
+
 # _bench_module_id: what was measured (vm-run's module path and its hash).
 _bench_module_id() {
 	echo "$IOHANG_MODULE sha256:$(sha256sum "$IOHANG_MODULE" | cut -c1-12)"

@@ -117,3 +117,18 @@ _backing_writes() {
 _dm_reads() {
 	awk '{ print $1 }' "/sys/block/$(_dm_dev "$1")/stat"
 }
+
+# _fsync_workload DIR SECONDS: write and fsync small files in DIR; fails
+# on the first error.
+_fsync_workload() {
+	local end=$((SECONDS + $2)) i=0
+	while ((SECONDS < end)); do
+		dd if=/dev/urandom of="$1/file$((i % 64))" bs=16k count=4 \
+			conv=fsync status=none || return 1
+		i=$((i + 1))
+	done
+}
+
+_umount_if_mounted() {
+	! mountpoint -q "$1" || umount -l "$1"
+}

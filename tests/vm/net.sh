@@ -55,6 +55,18 @@ _net_lo_up() {
 	ip link set lo up
 }
 
+# _expect_landed DEV FILE: the 4 MiB of /tmp/pattern the scenario wrote at
+# 1 MiB (64 KiB blocks 16-79) through iohang are on DEV, the new disk, and
+# in FILE, the target's backing file.
+# (No process substitution: the guest's /dev has no /dev/fd.)
+_expect_landed() {
+	dd if="$1" of=/tmp/on-new bs=64k skip=16 count=64 iflag=direct status=none
+	cmp /tmp/pattern /tmp/on-new || _fail "the held writes did not land on the new disk"
+	dd if="$2" of=/tmp/in-file bs=64k skip=16 count=64 status=none
+	cmp /tmp/pattern /tmp/in-file || _fail "the held writes are not in the target's backing file"
+	_log "ok: the held writes landed on $1"
+}
+
 # _kill_pid PID: SIGCONT (it may be stopped), SIGTERM, then SIGKILL after 5 s.
 _kill_pid() {
 	local pid=$1 i
@@ -443,6 +455,23 @@ _nvme_path_writes() {
 # $NVME_WRITES0 (for _wait_for: a writer is under way).
 _nvme_writing() {
 	(($(_nvme_path_writes) >= NVME_WRITES0 + $1))
+}
+
+# _nvme_writer DEV OUT [fio options...]: fio random writes with crc32c
+# verification over 8 MiB of DEV, rate limited so that they span an
+# outage, in the background (killed at exit if still running); returns
+# once the path has completed 60 writes.  Sets WRITER_PID.
+_nvme_writer() {
+	local dev=$1 out=$2
+	shift 2
+	NVME_WRITES0=$(_nvme_path_writes)
+	fio --name=writer --filename="$dev" --rw=randwrite --bs=4k \
+		--size=8M --direct=1 --ioengine=libaio --iodepth=4 \
+		--rate_iops=60 --verify=crc32c --verify_backlog=64 \
+		--do_verify=1 --eta=never --output="$out" "$@" &
+	WRITER_PID=$!
+	_defer _kill_pid "$WRITER_PID"
+	_wait_for "fio to write" 60 _nvme_writing 60
 }
 
 # _nvme_ctrl_state [CTRL]: live, connecting, resetting, deleting, ... or
